@@ -1,0 +1,84 @@
+package dev.fraudscore.features;
+
+import java.io.Serializable;
+
+/**
+ * The bounded, event-time velocity state of one key (a card or a terminal). Not thread-safe: the owner
+ * applies updates one at a time (in production a Hazelcast entry processor on the key's partition
+ * thread; offline a single-threaded replay). Memory is fixed: 115 buckets plus {@value #RECENT_IDS}
+ * recent transaction-id hashes, whatever the key's traffic.
+ */
+public final class VelocityState implements Serializable {
+    static final long MINUTE = 60_000L;
+    static final long HOUR = 60 * MINUTE;
+    static final long DAY = 24 * HOUR;
+    static final int RECENT_IDS = 64;
+
+    private final BucketRing minutes = new BucketRing(MINUTE, 60);
+    private final BucketRing hours = new BucketRing(HOUR, 24);
+    private final BucketRing days = new BucketRing(DAY, 31);
+    private final long[] recentIds = new long[RECENT_IDS];
+    private int recentNext;
+    private int recentFilled;
+    private long latestEventMillis = Long.MIN_VALUE;
+
+    /**
+     * Records one transaction (once: a transaction id seen among the key's recent ones is not counted
+     * again) and returns the windows as of its event time, its own amount included.
+     */
+    public VelocityWindows apply(String transactionId, long eventMillis, double amount) {
+        long idHash = hash(transactionId);
+        boolean duplicate = seen(idHash);
+        double sincePrevious = latestEventMillis == Long.MIN_VALUE || latestEventMillis > eventMillis
+                ? Double.NaN : (eventMillis - latestEventMillis) / 1000.0;
+        // A transaction always sees itself, even one so late that a ring no longer keeps its bucket.
+        boolean inMinutes = true, inHours = true, inDays = true;
+        if (!duplicate) {
+            recentIds[recentNext] = idHash;
+            recentNext = (recentNext + 1) % RECENT_IDS;
+            recentFilled = Math.min(recentFilled + 1, RECENT_IDS);
+            inMinutes = minutes.add(eventMillis, amount);
+            inHours = hours.add(eventMillis, amount);
+            inDays = days.add(eventMillis, amount);
+            latestEventMillis = Math.max(latestEventMillis, eventMillis);
+        }
+        return new VelocityWindows(
+                withOwn(minutes.window(eventMillis, 60), inMinutes, amount),
+                withOwn(hours.window(eventMillis, 24), inHours, amount),
+                withOwn(days.window(eventMillis, 7), inDays, amount),
+                withOwn(days.window(eventMillis, 30), inDays, amount),
+                duplicate ? Double.NaN : sincePrevious,
+                duplicate);
+    }
+
+    private static Window withOwn(Window w, boolean recorded, double amount) {
+        return recorded ? w : new Window(w.count() + 1, w.sum() + amount);
+    }
+
+    /** Event time of the newest transaction recorded, for expiry; Long.MIN_VALUE when none. */
+    public long latestEventMillis() {
+        return latestEventMillis;
+    }
+
+    private boolean seen(long idHash) {
+        for (int i = 0; i < recentFilled; i++) {
+            if (recentIds[i] == idHash) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 64-bit FNV-1a then a murmur finaliser: enough that two ids of one key collide with ~2^-58 odds. */
+    static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
+    }
+}
