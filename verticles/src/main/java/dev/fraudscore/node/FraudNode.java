@@ -1,0 +1,226 @@
+package dev.fraudscore.node;
+
+import dev.fraudscore.devinfra.EmbeddedPostgresServer;
+import dev.fraudscore.devinfra.KafkaBroker;
+import dev.fraudscore.domain.Thresholds;
+import dev.fraudscore.model.FraudModel;
+import dev.fraudscore.model.ModelLoadException;
+import dev.fraudscore.model.ModelMetadata;
+import dev.fraudscore.node.alerts.AlertsVerticle;
+import dev.fraudscore.node.audit.AuditVerticle;
+import dev.fraudscore.node.bus.Codecs;
+import dev.fraudscore.node.cluster.HazelcastSetup;
+import dev.fraudscore.node.config.ConfigException;
+import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.decision.DecisionVerticle;
+import dev.fraudscore.node.features.FeaturesVerticle;
+import dev.fraudscore.node.http.HttpIngestVerticle;
+import dev.fraudscore.node.kafka.KafkaIngestVerticle;
+import dev.fraudscore.node.scoring.ModelHolder;
+import dev.fraudscore.node.scoring.ScoringVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Starts one node: the embedded PostgreSQL and Kafka broker when none is configured, the schema
+ * migrations, the model, a clustered Vert.x on Hazelcast, and every verticle with its configured number
+ * of instances. {@link #main} is the run command's entry point; tests call {@link #start}.
+ */
+public final class FraudNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FraudNode.class);
+
+    private final NodeConfig config;
+    private final Vertx vertx;
+    private final FraudModel model;
+    private final List<AutoCloseable> infrastructure;
+    private final int httpPort;
+
+    private FraudNode(NodeConfig config, Vertx vertx, FraudModel model, List<AutoCloseable> infrastructure, int httpPort) {
+        this.config = config;
+        this.vertx = vertx;
+        this.model = model;
+        this.infrastructure = infrastructure;
+        this.httpPort = httpPort;
+    }
+
+    public static void main(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            }
+        }
+        if (file == null && System.getenv("FRAUD_CONFIG") != null) {
+            file = Path.of(System.getenv("FRAUD_CONFIG"));
+        }
+        NodeConfig config;
+        try {
+            config = NodeConfig.load(file, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("fraudscore: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            FraudNode node = start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "fraudscore-stop"));
+            System.out.println(node.banner());
+        } catch (ModelLoadException e) {
+            System.err.println("fraudscore: model refused: " + e.getMessage());
+            System.exit(3);
+        } catch (Exception e) {
+            LOG.error("start-up failed", e);
+            System.exit(1);
+        }
+    }
+
+    public static FraudNode start(NodeConfig config) throws Exception {
+        List<AutoCloseable> infrastructure = new ArrayList<>();
+        try {
+            if (config.postgres().embedded()) {
+                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(config.postgres().embeddedDataDir().toAbsolutePath(),
+                        config.postgres().embeddedPort());
+                infrastructure.add(pg);
+                config = config.withPostgres(config.postgres().withUrl(pg.uri("postgres")));
+            }
+            if (config.kafka().embedded()) {
+                KafkaBroker kafka = KafkaBroker.start(config.kafka().embeddedDataDir().toAbsolutePath(), config.kafka().embeddedPort(),
+                        config.kafka().embeddedControllerPort(), Duration.ofSeconds(90));
+                infrastructure.add(kafka);
+                config = config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
+            }
+            Migrations.migrate(config.postgres().url());
+            FraudModel model = FraudModel.load(config.scoring().modelPath());
+            Thresholds thresholds = thresholds(config.decision(), model.metadata());
+            LOG.info("serving model {} with REVIEW >= {} and DECLINE >= {}", model.version(), thresholds.review(), thresholds.decline());
+
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.config(config));
+            VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                    .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+            Vertx vertx = Vertx.builder().with(options).withClusterManager(cluster)
+                    .withMetrics(new MicrometerMetricsFactory(registry))
+                    .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            Codecs.register(vertx);
+            try {
+                int port = deploy(vertx, config, cluster, model, thresholds, registry);
+                return new FraudNode(config, vertx, model, infrastructure, port);
+            } catch (Exception e) {
+                vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                throw e;
+            }
+        } catch (Exception e) {
+            for (AutoCloseable c : infrastructure) {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
+    private static int deploy(Vertx vertx, NodeConfig config, HazelcastClusterManager cluster, FraudModel model,
+                              Thresholds thresholds, PrometheusMeterRegistry registry) throws Exception {
+        ModelHolder holder = new ModelHolder(model);
+        var hz = cluster.getHazelcastInstance();
+        NodeConfig c = config;
+        await(deploy(vertx, () -> new AuditVerticle(c), c.audit().instances()));
+        await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
+        await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder), c.scoring().instances()));
+        await(deploy(vertx, () -> new FeaturesVerticle(hz), c.features().instances()));
+        await(deploy(vertx, () -> new DecisionVerticle(c, hz, thresholds), c.decision().instances()));
+        if (c.kafka().instances() > 0) {
+            await(deploy(vertx, () -> new KafkaIngestVerticle(c), c.kafka().instances()));
+        }
+        List<HttpIngestVerticle> http = new ArrayList<>();
+        await(deploy(vertx, () -> {
+            HttpIngestVerticle v = new HttpIngestVerticle(c, registry);
+            synchronized (http) {
+                http.add(v);
+            }
+            return v;
+        }, c.http().instances()));
+        return http.get(0).actualPort();
+    }
+
+    private static Future<String> deploy(Vertx vertx, Supplier<? extends Deployable> verticle, int instances) {
+        return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances));
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+
+    static Thresholds thresholds(NodeConfig.Decision d, ModelMetadata meta) {
+        double review = d.reviewThreshold() >= 0 ? d.reviewThreshold() : meta.reviewThreshold();
+        double decline = d.declineThreshold() >= 0 ? d.declineThreshold() : meta.declineThreshold();
+        try {
+            return new Thresholds(review, decline);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("decision.reviewThreshold", e.getMessage());
+        }
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    String banner() {
+        String host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
+        String base = "http://" + host + ":" + httpPort;
+        return String.join("\n",
+                "",
+                "fraudscore node " + config.nodeId() + " is ready",
+                "  model        " + model.version(),
+                "  HTTP         " + base + HttpIngestVerticle.AUTHORIZE_CHECK + "   (metrics: " + base + "/metrics)",
+                "  Kafka        " + config.kafka().bootstrapServers() + "  topics: " + config.kafka().topics(),
+                "  PostgreSQL   " + config.postgres().url().replaceAll(":[^:@/]+@", ":***@") + "  (audit.decisions)",
+                "",
+                "Try it:",
+                "  curl -s -X POST " + base + HttpIngestVerticle.AUTHORIZE_CHECK + " -H 'Content-Type: application/json' \\",
+                "    -d '{\"transactionId\":\"demo-1\",\"cardId\":\"card_tok_123\",\"terminalId\":\"term-42\",\"amount\":249.90,"
+                        + "\"currency\":\"EUR\",\"timestamp\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}'",
+                "");
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        }
+        model.close();
+        for (int i = infrastructure.size() - 1; i >= 0; i--) {
+            try {
+                infrastructure.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", infrastructure.get(i), e.toString());
+            }
+        }
+    }
+}

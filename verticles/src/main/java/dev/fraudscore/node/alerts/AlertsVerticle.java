@@ -1,0 +1,43 @@
+package dev.fraudscore.node.alerts;
+
+import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.json.DecisionJson;
+import dev.fraudscore.node.kafka.KafkaClients;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes every REVIEW and DECLINE, with its reasons and transaction, on Kafka "fraud-alerts", keyed by card. */
+public final class AlertsVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertsVerticle.class);
+    private final NodeConfig config;
+    private KafkaProducer<String, String> producer;
+
+    public AlertsVerticle(NodeConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Future<?> start() {
+        producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka(), config.nodeId() + "-alerts"));
+        return vertx.eventBus().<DecisionEvent>consumer(Addresses.ALERTS_RAISE, this::raise).completion();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return producer.close();
+    }
+
+    private void raise(Message<DecisionEvent> message) {
+        DecisionEvent event = message.body();
+        String json = DecisionJson.event(event).encode();
+        producer.send(KafkaProducerRecord.create(config.kafka().topics().alerts(), event.transaction().cardId(), json))
+                .onFailure(e -> LOG.error("alert for {} not published: {}", event.transaction().transactionId(), e.toString()));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fraudscore.node.audit;
+
+import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.features.Feature;
+import dev.fraudscore.node.bus.Decision;
+import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.json.DecisionJson;
+import io.vertx.core.json.JsonObject;
+
+import java.util.StringJoiner;
+
+/**
+ * One audit row as text values, column by column: the same form is bound to the batched INSERT and
+ * written to the spool, so a spooled batch replays byte-for-byte as it would have been inserted.
+ */
+final class AuditRows {
+    /** Column name and the SQL type its text is cast to. */
+    private static final String[][] COLUMNS = {
+            {"transaction_id", "text"}, {"decided_at", "timestamptz"}, {"event_time", "timestamptz"},
+            {"card_id", "text"}, {"terminal_id", "text"}, {"customer_id", "text"}, {"amount", "numeric"},
+            {"currency", "text"}, {"channel", "text"}, {"mcc", "text"}, {"country", "text"}, {"device_id", "text"},
+            {"ip_address", "inet"}, {"source", "text"}, {"decision", "text"}, {"score", "real"},
+            {"review_threshold", "real"}, {"decline_threshold", "real"}, {"reasons", "jsonb"}, {"features", "jsonb"},
+            {"model_version", "text"}, {"node_id", "text"}, {"degraded", "boolean"}, {"degraded_reason", "text"},
+            {"idempotency_us", "integer"}, {"features_us", "integer"}, {"scoring_us", "integer"}, {"total_us", "integer"}};
+
+    static final int WIDTH = COLUMNS.length;
+
+    /** INSERT .. SELECT .. FROM UNNEST(text arrays): one statement per batch; replays are no-ops. */
+    static final String INSERT = insertSql();
+
+    private AuditRows() {
+    }
+
+    private static String insertSql() {
+        StringJoiner names = new StringJoiner(", ");
+        StringJoiner casts = new StringJoiner(", ");
+        StringJoiner params = new StringJoiner(", ");
+        for (int i = 0; i < WIDTH; i++) {
+            names.add(COLUMNS[i][0]);
+            casts.add("c" + i + "::" + COLUMNS[i][1]);
+            params.add("$" + (i + 1) + "::text[]");
+        }
+        StringJoiner aliases = new StringJoiner(", ");
+        for (int i = 0; i < WIDTH; i++) {
+            aliases.add("c" + i);
+        }
+        return "INSERT INTO audit.decisions (" + names + ") SELECT " + casts + " FROM UNNEST(" + params + ") AS r("
+                + aliases + ") ON CONFLICT DO NOTHING";
+    }
+
+    static String[] row(DecisionEvent event) {
+        Transaction tx = event.transaction();
+        Decision d = event.decision();
+        return new String[]{
+                tx.transactionId(), d.decidedAt().toString(), tx.timestamp().toString(),
+                tx.cardId(), tx.terminalId(), tx.customerId(), tx.amount().toPlainString(),
+                tx.currency(), tx.channel() == null ? null : tx.channel().name(), tx.mcc(), tx.country(), tx.deviceId(),
+                tx.ipAddress(), event.source().name(), d.outcome().name(), Double.isFinite(d.score()) ? Double.toString(d.score()) : null,
+                Double.toString(d.thresholds().review()), Double.toString(d.thresholds().decline()),
+                DecisionJson.reasons(d).encode(), features(event.features()),
+                d.modelVersion(), d.nodeId(), Boolean.toString(d.degraded()), d.degradedReason(),
+                Long.toString(d.timings().idempotencyMicros()), Long.toString(d.timings().featuresMicros()),
+                Long.toString(d.timings().scoringMicros()), Long.toString(d.timings().totalMicros())};
+    }
+
+    /** Feature values keyed by feature name; missing values are null. */
+    private static String features(float[] values) {
+        if (values == null) {
+            return null;
+        }
+        JsonObject json = new JsonObject();
+        for (Feature f : Feature.ORDER) {
+            float v = values[f.ordinal()];
+            json.put(f.featureName(), Float.isFinite(v) ? (Object) v : null);
+        }
+        return json.encode();
+    }
+
+    /** Column-major arrays for the INSERT's parameters. */
+    static String[][] columns(java.util.List<String[]> rows) {
+        String[][] cols = new String[WIDTH][rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            for (int c = 0; c < WIDTH; c++) {
+                cols[c][r] = row[c];
+            }
+        }
+        return cols;
+    }
+}

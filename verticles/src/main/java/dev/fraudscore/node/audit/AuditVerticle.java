@@ -1,0 +1,158 @@
+package dev.fraudscore.node.audit;
+
+import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.Codes;
+import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes every decision to {@code audit.decisions}, asynchronously and in batches (one
+ * INSERT .. SELECT FROM UNNEST per batch, up to {@code batchSize} rows or {@code maxDelayMs}). A message
+ * is acknowledged once its row is committed, or, when PostgreSQL fails, once its batch is in the durable
+ * spool; spooled batches are replayed in order when PostgreSQL answers again. Inserts are idempotent
+ * (primary key, ON CONFLICT DO NOTHING), so a replay never duplicates a row.
+ */
+public final class AuditVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
+    private static final long PARTITION_CHECK_MS = 3_600_000;
+
+    private final NodeConfig config;
+    private Pool pool;
+    private AuditSpool spool;
+    private List<Message<DecisionEvent>> pending = new ArrayList<>();
+    private long flushTimer = -1;
+    private boolean replaying;
+
+    public AuditVerticle(NodeConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Future<?> start() {
+        pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
+                .connectingTo(PgConnectOptions.fromUri(config.postgres().url()))
+                .using(vertx)
+                .build();
+        spool = new AuditSpool(vertx, config.audit().spoolDir().toString(), config.nodeId());
+        vertx.setPeriodic(PARTITION_CHECK_MS, id -> ensurePartitions());
+        vertx.setPeriodic(config.audit().retryIntervalMs(), id -> replaySpool());
+        return ensurePartitions()
+                .compose(v -> spool.init())
+                .compose(v -> spool.recoverClaimed())
+                .compose(v -> vertx.eventBus().<DecisionEvent>consumer(Addresses.AUDIT_WRITE, this::onEvent).completion())
+                .onSuccess(v -> replaySpool());
+    }
+
+    @Override
+    public Future<?> stop() {
+        flush();
+        return pool.close();
+    }
+
+    /** Yesterday through a week ahead, in UTC; failures are logged (rows then land in the default partition). */
+    private Future<Void> ensurePartitions() {
+        LocalDate from = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        return pool.preparedQuery("SELECT audit.ensure_daily_partitions($1, $2)").execute(Tuple.of(from, 9))
+                .<Void>mapEmpty()
+                .recover(e -> {
+                    LOG.warn("could not create audit partitions: {}", e.toString());
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void onEvent(Message<DecisionEvent> message) {
+        pending.add(message);
+        if (pending.size() >= config.audit().batchSize()) {
+            flush();
+        } else if (flushTimer < 0) {
+            flushTimer = vertx.setTimer(config.audit().maxDelayMs(), id -> {
+                flushTimer = -1;
+                flush();
+            });
+        }
+    }
+
+    private void flush() {
+        if (flushTimer >= 0) {
+            vertx.cancelTimer(flushTimer);
+            flushTimer = -1;
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Message<DecisionEvent>> batch = pending;
+        pending = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>(batch.size());
+        for (Message<DecisionEvent> m : batch) {
+            rows.add(AuditRows.row(m.body()));
+        }
+        insert(rows).recover(e -> {
+            LOG.warn("audit insert of {} rows failed ({}); spooling to {}", rows.size(), e.toString(), config.audit().spoolDir());
+            return spool.write(rows);
+        }).onComplete(ar -> {
+            for (Message<DecisionEvent> m : batch) {
+                if (ar.succeeded()) {
+                    m.reply(null);
+                } else {
+                    m.fail(Codes.UNAVAILABLE, "audit row neither written nor spooled: " + ar.cause().getMessage());
+                }
+            }
+            if (ar.failed()) {
+                LOG.error("LOST {} audit rows: PostgreSQL and the spool both failed: {}", rows.size(), ar.cause().toString());
+            }
+        });
+    }
+
+    private Future<Void> insert(List<String[]> rows) {
+        String[][] columns = AuditRows.columns(rows);
+        Tuple params = Tuple.tuple();
+        for (String[] column : columns) {
+            params.addArrayOfString(column);
+        }
+        return pool.preparedQuery(AuditRows.INSERT).execute(params).mapEmpty();
+    }
+
+    /** Replays spooled batches oldest first; stops at the first failure and tries again on the next tick. */
+    private void replaySpool() {
+        if (replaying) {
+            return;
+        }
+        replaying = true;
+        spool.pending().compose(this::replay).onComplete(ar -> {
+            replaying = false;
+            if (ar.failed()) {
+                LOG.debug("spool replay paused: {}", ar.cause().toString());
+            }
+        });
+    }
+
+    private Future<Void> replay(List<String> files) {
+        if (files.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        String first = files.get(0);
+        List<String> rest = files.subList(1, files.size());
+        return spool.claim(first)
+                .compose(claimed -> insert(claimed.rows())
+                        .compose(v -> spool.delete(claimed))
+                        .onSuccess(v -> LOG.info("replayed {} spooled audit rows from {}", claimed.rows().size(), first))
+                        .recover(e -> spool.release(claimed).transform(x -> Future.<Void>failedFuture(e))))
+                .compose(v -> replay(rest));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.fraudscore.node.bus;
+
+/** Every event-bus address, in one place. */
+public final class Addresses {
+    private Addresses() {
+    }
+
+    /** {@link ScoreRequest} -> {@link DecisionEvent}: the whole pipeline for one transaction. */
+    public static final String PIPELINE_DECIDE = "fraud.pipeline.decide";
+    /** {@link ScoreRequest} -> {@link FeatureVector}: velocity update in Hazelcast plus feature assembly. */
+    public static final String FEATURES_UPDATE = "fraud.features.update";
+    /** {@link FeatureVector} -> {@link ScoreResult}: micro-batched XGBoost on the worker pool. */
+    public static final String SCORING_SCORE = "fraud.scoring.score";
+    /** {@link DecisionEvent} (send): REVIEW and DECLINE decisions, to Kafka "fraud-alerts". */
+    public static final String ALERTS_RAISE = "fraud.alerts.raise";
+    /** {@link DecisionEvent} -> null once the row is in PostgreSQL or in the durable spool. */
+    public static final String AUDIT_WRITE = "fraud.audit.write";
+}

@@ -1,0 +1,18 @@
+package dev.fraudscore.node.bus;
+
+import dev.fraudscore.domain.Outcome;
+import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.Thresholds;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The platform's answer for one transaction. {@code degraded} is set when a stage failed or ran past its
+ * deadline and the outcome came from the fail-open / fail-closed policy; {@code degradedReason} says why.
+ */
+public record Decision(String transactionId, Outcome outcome, double score, List<Reason> reasons, String modelVersion,
+                       Thresholds thresholds, boolean degraded, String degradedReason, Instant decidedAt, String nodeId,
+                       StageTimings timings) implements Serializable {
+}

@@ -1,0 +1,53 @@
+package dev.fraudscore.node.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.features.Maps;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/**
+ * The Hazelcast member each node embeds: vertx-hazelcast's default config (which carries the maps
+ * Vert.x itself needs), TCP-IP join on the configured members with multicast and auto-detection off,
+ * and the platform's maps with synchronous backups and expiry.
+ */
+public final class HazelcastSetup {
+    private HazelcastSetup() {
+    }
+
+    public static Config config(NodeConfig node) {
+        NodeConfig.Cluster cluster = node.cluster();
+        Config c = ConfigUtil.loadConfig();
+        c.setClusterName(cluster.name());
+        c.setInstanceName("fraudscore-" + node.nodeId());
+        c.setProperty("hazelcast.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.logging.type", "slf4j");
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+        NetworkConfig network = c.getNetworkConfig();
+        network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
+        network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+
+        NodeConfig.Features f = node.features();
+        for (String name : new String[]{Maps.CARD_VELOCITY, Maps.TERMINAL_VELOCITY}) {
+            c.addMapConfig(new MapConfig(name)
+                    .setBackupCount(f.backupCount())
+                    .setInMemoryFormat(InMemoryFormat.OBJECT)
+                    .setMaxIdleSeconds(f.maxIdleSeconds()));
+        }
+        c.addMapConfig(new MapConfig(Maps.IDEMPOTENCY)
+                .setBackupCount(f.backupCount())
+                .setInMemoryFormat(InMemoryFormat.BINARY)
+                .setTimeToLiveSeconds(f.idempotencyTtlSeconds()));
+        return c;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.fraudscore.node.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The node's whole configuration, typed and validated. Build with {@link #from(JsonObject)}. */
+public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
+                         Scoring scoring, Decision decision, Alerts alerts, Audit audit) {
+
+    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {
+    }
+
+    public record Topics(String transactions, String decisions, String alerts, String dlq) {
+    }
+
+    public record Kafka(String bootstrapServers, int embeddedPort, int embeddedControllerPort, Path embeddedDataDir,
+                        String groupId, int instances, int maxInFlight, long commitIntervalMs, int maxPollRecords, Topics topics) {
+        public boolean embedded() {
+            return bootstrapServers.isBlank();
+        }
+
+        public Kafka withBootstrapServers(String servers) {
+            return new Kafka(servers, embeddedPort, embeddedControllerPort, embeddedDataDir, groupId, instances, maxInFlight,
+                    commitIntervalMs, maxPollRecords, topics);
+        }
+    }
+
+    public record Postgres(String url, int embeddedPort, Path embeddedDataDir, int poolSize) {
+        public boolean embedded() {
+            return url.isBlank();
+        }
+
+        public Postgres withUrl(String u) {
+            return new Postgres(u, embeddedPort, embeddedDataDir, poolSize);
+        }
+    }
+
+    public record Cluster(String name, String host, int port, List<String> members) {
+    }
+
+    public record Features(int instances, long timeoutMs, int backupCount, int maxIdleSeconds, int idempotencyTtlSeconds,
+                           long inProgressStaleMs) {
+    }
+
+    public record Scoring(int instances, Path modelPath, int workerPoolSize, int batchMaxSize, long batchMaxWaitMs,
+                          int queueMaxSize, long timeoutMs, int topReasons) {
+    }
+
+    public enum FailMode { OPEN, CLOSED }
+
+    /** Thresholds below zero mean "use the model's". */
+    public record Decision(int instances, double reviewThreshold, double declineThreshold, FailMode failMode) {
+    }
+
+    public record Alerts(int instances) {
+    }
+
+    public record Audit(int instances, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {
+    }
+
+    public static NodeConfig load(Path file, Map<String, String> env) {
+        return from(ConfigLoader.load(file, env));
+    }
+
+    public static NodeConfig from(JsonObject root) {
+        Settings node = new Settings(root, "node");
+        String id = node.string("id");
+        if (id.isBlank()) {
+            id = hostName() + "-" + ProcessHandle.current().pid();
+        }
+
+        Settings h = new Settings(root, "http");
+        Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 1, 256),
+                h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000));
+
+        Settings k = new Settings(root, "kafka");
+        Settings ke = k.section("embedded");
+        Settings kt = k.section("topics");
+        Kafka kafka = new Kafka(k.string("bootstrapServers").trim(), ke.port("port"), ke.port("controllerPort"),
+                Path.of(ke.nonEmpty("dataDir")), k.nonEmpty("groupId"), k.integer("instances", 0, 64),
+                k.integer("maxInFlight", 1, 1_000_000), k.longValue("commitIntervalMs", 10, 60_000),
+                k.integer("maxPollRecords", 1, 100_000),
+                new Topics(kt.nonEmpty("transactions"), kt.nonEmpty("decisions"), kt.nonEmpty("alerts"), kt.nonEmpty("dlq")));
+
+        Settings p = new Settings(root, "postgres");
+        String url = p.string("url").trim();
+        if (!url.isBlank() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+            throw new ConfigException(p.key("url"), "must be a postgresql://user[:password]@host:port/database URI");
+        }
+        Postgres postgres = new Postgres(url, p.section("embedded").port("port"), Path.of(p.section("embedded").nonEmpty("dataDir")),
+                p.integer("poolSize", 1, 256));
+
+        Settings c = new Settings(root, "cluster");
+        List<String> members = c.strings("members");
+        for (String m : members) {
+            if (!m.matches("[^:\\s]+:[0-9]{1,5}")) {
+                throw new ConfigException(c.key("members"), "each member must be host:port, was '" + m + "'");
+            }
+        }
+        Cluster cluster = new Cluster(c.nonEmpty("name"), c.nonEmpty("host"), c.port("port"), members);
+
+        Settings f = new Settings(root, "features");
+        Features features = new Features(f.integer("instances", 1, 256), f.longValue("timeoutMs", 1, 60_000),
+                f.integer("backupCount", 0, 6), f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE),
+                f.integer("idempotencyTtlSeconds", 1, Integer.MAX_VALUE), f.longValue("inProgressStaleMs", 1, 3_600_000));
+
+        Settings s = new Settings(root, "scoring");
+        int batchMaxSize = s.integer("batchMaxSize", 1, 4096);
+        Scoring scoring = new Scoring(s.integer("instances", 1, 256), Path.of(s.nonEmpty("modelPath")),
+                s.integer("workerPoolSize", 1, 256), batchMaxSize, s.longValue("batchMaxWaitMs", 0, 1000),
+                s.integer("queueMaxSize", batchMaxSize, 10_000_000), s.longValue("timeoutMs", 1, 60_000),
+                s.integer("topReasons", 0, 10));
+
+        Settings d = new Settings(root, "decision");
+        double review = d.number("reviewThreshold");
+        double decline = d.number("declineThreshold");
+        checkThreshold(d.key("reviewThreshold"), review);
+        checkThreshold(d.key("declineThreshold"), decline);
+        if (review >= 0 && decline >= 0 && review > decline) {
+            throw new ConfigException(d.key("reviewThreshold"), "must not exceed decision.declineThreshold (" + decline + ")");
+        }
+        FailMode failMode;
+        try {
+            failMode = FailMode.valueOf(d.nonEmpty("failMode").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(d.key("failMode"), "must be open or closed, was '" + d.string("failMode") + "'");
+        }
+        Decision decision = new Decision(d.integer("instances", 1, 256), review, decline, failMode);
+
+        Alerts alerts = new Alerts(new Settings(root, "alerts").integer("instances", 1, 64));
+
+        Settings a = new Settings(root, "audit");
+        Audit audit = new Audit(a.integer("instances", 1, 64), a.integer("batchSize", 1, 10_000),
+                a.longValue("maxDelayMs", 1, 60_000), Path.of(a.nonEmpty("spoolDir")), a.longValue("retryIntervalMs", 10, 600_000));
+
+        return new NodeConfig(id, http, kafka, postgres, cluster, features, scoring, decision, alerts, audit);
+    }
+
+    private static void checkThreshold(String key, double v) {
+        if (v != -1 && !(v >= 0 && v <= 1)) {
+            throw new ConfigException(key, "must be in [0, 1] (or -1 for the model's own), was " + v);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return ManagementFactory.getRuntimeMXBean().getName();
+        }
+    }
+
+    public NodeConfig withKafka(Kafka k) {
+        return new NodeConfig(nodeId, http, k, postgres, cluster, features, scoring, decision, alerts, audit);
+    }
+
+    public NodeConfig withPostgres(Postgres p) {
+        return new NodeConfig(nodeId, http, kafka, p, cluster, features, scoring, decision, alerts, audit);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.fraudscore.node.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** Reads one section of the config tree with range checks whose failures name the full key. */
+final class Settings {
+    private final JsonObject json;
+    private final String prefix;
+
+    Settings(JsonObject root, String section) {
+        this.json = root.getJsonObject(section, new JsonObject());
+        this.prefix = section + ".";
+    }
+
+    private Settings(JsonObject json, String prefix, boolean nested) {
+        this.json = json;
+        this.prefix = prefix;
+    }
+
+    Settings section(String name) {
+        return new Settings(json.getJsonObject(name, new JsonObject()), prefix + name + ".", true);
+    }
+
+    String string(String key) {
+        Object v = json.getValue(key);
+        return v == null ? "" : String.valueOf(v);
+    }
+
+    String nonEmpty(String key) {
+        String s = string(key);
+        if (s.isBlank()) {
+            throw new ConfigException(prefix + key, "must not be empty");
+        }
+        return s;
+    }
+
+    int integer(String key, int min, int max) {
+        Object v = json.getValue(key);
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new ConfigException(prefix + key, "must be a whole number, was '" + v + "'");
+        }
+        long l = n.longValue();
+        if (l < min || l > max) {
+            throw new ConfigException(prefix + key, "must be between " + min + " and " + max + ", was " + l);
+        }
+        return (int) l;
+    }
+
+    long longValue(String key, long min, long max) {
+        Object v = json.getValue(key);
+        if (!(v instanceof Number n)) {
+            throw new ConfigException(prefix + key, "must be a whole number, was '" + v + "'");
+        }
+        long l = n.longValue();
+        if (l < min || l > max) {
+            throw new ConfigException(prefix + key, "must be between " + min + " and " + max + ", was " + l);
+        }
+        return l;
+    }
+
+    double number(String key) {
+        Object v = json.getValue(key);
+        if (!(v instanceof Number n)) {
+            throw new ConfigException(prefix + key, "must be a number, was '" + v + "'");
+        }
+        return n.doubleValue();
+    }
+
+    int port(String key) {
+        return integer(key, 0, 65535);
+    }
+
+    List<String> strings(String key) {
+        JsonArray a = json.getJsonArray(key, new JsonArray());
+        return a.stream().map(String::valueOf).toList();
+    }
+
+    String key(String key) {
+        return prefix + key;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.fraudscore.node.decision;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.fraudscore.domain.Outcome;
+import dev.fraudscore.domain.Thresholds;
+import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.Codes;
+import dev.fraudscore.node.bus.Decision;
+import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.FeatureVector;
+import dev.fraudscore.node.bus.ScoreRequest;
+import dev.fraudscore.node.bus.ScoreResult;
+import dev.fraudscore.node.bus.Source;
+import dev.fraudscore.node.bus.StageTimings;
+import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.features.Claim;
+import dev.fraudscore.node.features.IdempotencyEntry;
+import dev.fraudscore.node.features.Maps;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs the pipeline for one transaction: claim its id (idempotency), velocity features, score, thresholds;
+ * then hands the decision to alerts and audit. Every stage has a deadline; a failed or late features or
+ * scoring stage yields a degraded decision under the configured fail-open / fail-closed policy. Replies
+ * with the {@link DecisionEvent}: at once for HTTP, after the audit row is durable for Kafka (so that the
+ * consumer commits offsets only for audited decisions).
+ */
+public final class DecisionVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionVerticle.class);
+    private static final long AUDIT_ACK_TIMEOUT_MS = 30_000;
+
+    private final NodeConfig config;
+    private final HazelcastInstance hazelcast;
+    private final Thresholds thresholds;
+    private IMap<String, IdempotencyEntry> idempotency;
+    private DeliveryOptions featuresDelivery;
+    private DeliveryOptions scoringDelivery;
+    private DeliveryOptions auditDelivery;
+
+    public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, Thresholds thresholds) {
+        this.config = config;
+        this.hazelcast = hazelcast;
+        this.thresholds = thresholds;
+    }
+
+    @Override
+    public Future<?> start() {
+        idempotency = hazelcast.getMap(Maps.IDEMPOTENCY);
+        featuresDelivery = new DeliveryOptions().setSendTimeout(config.features().timeoutMs());
+        scoringDelivery = new DeliveryOptions().setSendTimeout(config.scoring().timeoutMs());
+        auditDelivery = new DeliveryOptions().setSendTimeout(AUDIT_ACK_TIMEOUT_MS);
+        return vertx.eventBus().<ScoreRequest>consumer(Addresses.PIPELINE_DECIDE, this::decide).completion();
+    }
+
+    private void decide(Message<ScoreRequest> message) {
+        ScoreRequest request = message.body();
+        Transaction tx = request.transaction();
+        Claim claim = new Claim(request.fingerprint(), System.currentTimeMillis(), config.features().inProgressStaleMs());
+        Future.fromCompletionStage(idempotency.submitToKey(tx.transactionId(), claim), context)
+                .timeout(config.features().timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .onFailure(e -> {
+                    LOG.warn("idempotency claim for {} failed: {}", tx.transactionId(), e.toString());
+                    message.fail(Codes.UNAVAILABLE, "unavailable: idempotency store did not answer; retry with the same transactionId");
+                })
+                .onSuccess(result -> {
+                    switch (result.status()) {
+                        case NEW -> run(message, request);
+                        case DECIDED -> replay(message, request, result.decision());
+                        case CONFLICT -> message.fail(Codes.CONFLICT,
+                                "idempotency_conflict: transactionId " + tx.transactionId() + " was already used with a different payload");
+                        case IN_PROGRESS -> message.fail(Codes.CONFLICT,
+                                "in_progress: transactionId " + tx.transactionId() + " is still being decided; retry shortly");
+                    }
+                });
+    }
+
+    private void replay(Message<ScoreRequest> message, ScoreRequest request, Decision decision) {
+        DecisionEvent event = new DecisionEvent(request.transaction(), request.source(), null, decision, true);
+        if (request.source() == Source.KAFKA) {
+            // the first attempt's audit row may have been lost with its node; writing again is idempotent
+            replyAfterAudit(message, event);
+        } else {
+            message.reply(event);
+        }
+    }
+
+    private void run(Message<ScoreRequest> message, ScoreRequest request) {
+        long claimed = System.nanoTime();
+        Trace trace = new Trace(request.receivedNanos(), claimed);
+        vertx.eventBus().<FeatureVector>request(Addresses.FEATURES_UPDATE, request, featuresDelivery)
+                .map(Message::body)
+                .transform(features -> {
+                    trace.featuresDone = System.nanoTime();
+                    if (features.failed()) {
+                        return Future.succeededFuture(degraded(request, null, "features_unavailable", features.cause(), trace));
+                    }
+                    return vertx.eventBus().<ScoreResult>request(Addresses.SCORING_SCORE, features.result(), scoringDelivery)
+                            .map(Message::body)
+                            .transform(score -> {
+                                trace.scoringDone = System.nanoTime();
+                                if (score.failed()) {
+                                    return Future.succeededFuture(
+                                            degraded(request, features.result().values(), "scoring_unavailable", score.cause(), trace));
+                                }
+                                return Future.succeededFuture(scored(request, features.result().values(), score.result(), trace));
+                            });
+                })
+                .compose(event -> remember(request, event))
+                .onSuccess(event -> {
+                    if (event.decision().outcome().alerts()) {
+                        vertx.eventBus().send(Addresses.ALERTS_RAISE, event);
+                    }
+                    if (request.source() == Source.KAFKA) {
+                        replyAfterAudit(message, event);
+                    } else {
+                        vertx.eventBus().request(Addresses.AUDIT_WRITE, event, auditDelivery)
+                                .onFailure(e -> LOG.error("audit of {} failed: {}", request.transaction().transactionId(), e.toString()));
+                        message.reply(event);
+                    }
+                })
+                .onFailure(e -> message.fail(Codes.INTERNAL, "internal: " + e.getMessage()));
+    }
+
+    private void replyAfterAudit(Message<ScoreRequest> message, DecisionEvent event) {
+        vertx.eventBus().request(Addresses.AUDIT_WRITE, event, auditDelivery).onComplete(ack -> {
+            if (ack.succeeded()) {
+                message.reply(event);
+            } else {
+                message.fail(Codes.UNAVAILABLE, "unavailable: audit not durable: " + ack.cause().getMessage());
+            }
+        });
+    }
+
+    /** Stores the decision under its transaction id so that retries get it back; a failure here is logged, not fatal. */
+    private Future<DecisionEvent> remember(ScoreRequest request, DecisionEvent event) {
+        IdempotencyEntry entry = new IdempotencyEntry(request.fingerprint(), System.currentTimeMillis(), event.decision());
+        return Future.fromCompletionStage(idempotency.setAsync(request.transaction().transactionId(), entry), context)
+                .timeout(config.features().timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        LOG.warn("could not store decision of {} for idempotent retries: {}",
+                                request.transaction().transactionId(), ar.cause().toString());
+                    }
+                    return Future.succeededFuture(event);
+                });
+    }
+
+    private DecisionEvent scored(ScoreRequest request, float[] features, ScoreResult score, Trace trace) {
+        Outcome outcome = thresholds.apply(score.score());
+        Decision d = new Decision(request.transaction().transactionId(), outcome, score.score(), score.reasons(),
+                score.modelVersion(), thresholds, false, null, Instant.now(), config.nodeId(), trace.timings());
+        return new DecisionEvent(request.transaction(), request.source(), features, d, false);
+    }
+
+    private DecisionEvent degraded(ScoreRequest request, float[] features, String why, Throwable cause, Trace trace) {
+        LOG.warn("degraded decision for {}: {} ({})", request.transaction().transactionId(), why, cause.toString());
+        Outcome outcome = config.decision().failMode() == NodeConfig.FailMode.OPEN ? Outcome.APPROVE : Outcome.DECLINE;
+        Decision d = new Decision(request.transaction().transactionId(), outcome, Double.NaN, List.of(), null, thresholds,
+                true, why, Instant.now(), config.nodeId(), trace.timings());
+        return new DecisionEvent(request.transaction(), request.source(), features, d, false);
+    }
+
+    /** Stage boundaries of one decision, in System.nanoTime(). */
+    private static final class Trace {
+        final long received;
+        final long claimed;
+        long featuresDone;
+        long scoringDone;
+
+        Trace(long received, long claimed) {
+            this.received = received;
+            this.claimed = claimed;
+        }
+
+        StageTimings timings() {
+            long now = System.nanoTime();
+            long f = featuresDone == 0 ? now : featuresDone;
+            long s = scoringDone == 0 ? f : scoringDone;
+            return new StageTimings((claimed - received) / 1000, (f - claimed) / 1000, (s - f) / 1000, (now - received) / 1000);
+        }
+    }
+}

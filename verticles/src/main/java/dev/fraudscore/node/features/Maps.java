@@ -1,0 +1,11 @@
+package dev.fraudscore.node.features;
+
+/** Names of the Hazelcast maps this node keeps. */
+public final class Maps {
+    private Maps() {
+    }
+
+    public static final String CARD_VELOCITY = "fraud.velocity.card";
+    public static final String TERMINAL_VELOCITY = "fraud.velocity.terminal";
+    public static final String IDEMPOTENCY = "fraud.idempotency";
+}

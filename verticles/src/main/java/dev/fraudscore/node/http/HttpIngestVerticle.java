@@ -1,0 +1,148 @@
+package dev.fraudscore.node.http;
+
+import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.domain.TransactionValidator;
+import dev.fraudscore.domain.ValidationException;
+import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.Codes;
+import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.ScoreRequest;
+import dev.fraudscore.node.bus.Source;
+import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.json.DecisionJson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.time.Clock;
+
+/**
+ * The HTTP edge: {@code POST /v1/authorize-check}. Validates and normalises the request, sends it through
+ * the pipeline on the event bus, and maps the reply (or failure code) to a response. Every error body is
+ * {@code {"error": .., "field": .., "rule": ..}}.
+ */
+public final class HttpIngestVerticle extends VerticleBase {
+    public static final String AUTHORIZE_CHECK = "/v1/authorize-check";
+
+    private final NodeConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
+    private DeliveryOptions pipelineDelivery;
+    private HttpServer server;
+
+    public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    @Override
+    public Future<?> start() {
+        pipelineDelivery = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+        Router router = Router.router(vertx);
+        router.post(AUTHORIZE_CHECK)
+                .consumes("application/json")
+                .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+                .handler(this::authorizeCheck);
+        router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        router.errorHandler(400, ctx -> error(ctx, 400, "bad request", null, "malformed_request"));
+        router.errorHandler(404, ctx -> error(ctx, 404, "no such resource: " + ctx.request().path(), null, "not_found"));
+        router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed", null, "method"));
+        router.errorHandler(413, ctx -> error(ctx, 413, "request body exceeds " + config.http().maxBodyBytes() + " bytes",
+                "body", "max_size"));
+        router.errorHandler(415, ctx -> error(ctx, 415, "Content-Type must be application/json", "Content-Type", "media_type"));
+        router.errorHandler(500, ctx -> error(ctx, 500, "internal error", null, "internal"));
+        server = vertx.createHttpServer();
+        return server.requestHandler(router).listen(config.http().port(), config.http().host());
+    }
+
+    /** The port actually bound (differs from the configured one when that is 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void authorizeCheck(RoutingContext ctx) {
+        long received = System.nanoTime();
+        Object body;
+        try {
+            body = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
+        } catch (DecodeException e) {
+            error(ctx, 400, "request body is not valid JSON", "body", "malformed_json");
+            return;
+        }
+        if (!(body instanceof JsonObject json)) {
+            error(ctx, 400, "request body must be a JSON object", "body", "json_object");
+            return;
+        }
+        Transaction tx;
+        try {
+            tx = validator.parse(json.getMap());
+        } catch (ValidationException e) {
+            error(ctx, 400, e.getMessage(), e.field(), e.rule());
+            return;
+        }
+        ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.HTTP, received);
+        vertx.eventBus().<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery).onComplete(ar -> {
+            if (ar.succeeded()) {
+                DecisionEvent event = ar.result().body();
+                double tookMs = (System.nanoTime() - received) / 1e6;
+                if (event.replayed()) {
+                    ctx.response().putHeader("Idempotent-Replayed", "true");
+                }
+                ctx.response().putHeader("Content-Type", "application/json")
+                        .end(DecisionJson.decision(event.decision(), event.replayed(), tookMs).encode());
+            } else {
+                failure(ctx, ar.cause());
+            }
+        });
+    }
+
+    private void failure(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof ReplyException re) {
+            String msg = re.getMessage() == null ? "" : re.getMessage();
+            String rule = msg.contains(":") ? msg.substring(0, msg.indexOf(':')) : "error";
+            switch (re.failureType()) {
+                case TIMEOUT -> {
+                    ctx.response().putHeader("Retry-After", "1");
+                    error(ctx, 503, "no decision within " + config.http().requestTimeoutMs() + " ms; retry with the same transactionId",
+                            null, "timeout");
+                    return;
+                }
+                case NO_HANDLERS -> {
+                    error(ctx, 503, "pipeline not ready", null, "unavailable");
+                    return;
+                }
+                default -> {
+                }
+            }
+            switch (re.failureCode()) {
+                case Codes.CONFLICT -> error(ctx, 409, msg, "transactionId", rule);
+                case Codes.OVERLOADED, Codes.UNAVAILABLE -> {
+                    ctx.response().putHeader("Retry-After", "1");
+                    error(ctx, 503, msg, null, rule);
+                }
+                default -> error(ctx, 500, msg, null, "internal");
+            }
+            return;
+        }
+        error(ctx, 500, String.valueOf(cause.getMessage()), null, "internal");
+    }
+
+    static void error(RoutingContext ctx, int status, String message, String field, String rule) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        JsonObject body = new JsonObject().put("error", message).put("field", field).put("rule", rule);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

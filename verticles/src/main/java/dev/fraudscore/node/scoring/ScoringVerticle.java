@@ -1,0 +1,112 @@
+package dev.fraudscore.node.scoring;
+
+import dev.fraudscore.model.FraudModel;
+import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.Codes;
+import dev.fraudscore.node.bus.FeatureVector;
+import dev.fraudscore.node.bus.ScoreResult;
+import dev.fraudscore.node.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * XGBoost scoring, micro-batched. Rows queue on this verticle's event loop; a batch goes to the shared,
+ * bounded "xgboost" worker pool when a worker is free and either the batch is full or its oldest row has
+ * waited {@code batchMaxWaitMs} (0: at once, so batches grow only while the pool is busy). Each native
+ * call costs about the same whatever its size, so batching is what makes scoring cheap under load.
+ * The queue is bounded; past it requests fail fast with {@link Codes#OVERLOADED}.
+ */
+public final class ScoringVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringVerticle.class);
+    public static final String POOL_NAME = "xgboost";
+
+    private record Pending(Message<FeatureVector> message, long enqueuedNanos) {
+    }
+
+    private final NodeConfig.Scoring config;
+    private final ModelHolder model;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private WorkerExecutor pool;
+    private int batchesInFlight;
+    private long timerId = -1;
+
+    public ScoringVerticle(NodeConfig.Scoring config, ModelHolder model) {
+        this.config = config;
+        this.model = model;
+    }
+
+    @Override
+    public Future<?> start() {
+        pool = vertx.createSharedWorkerExecutor(POOL_NAME, config.workerPoolSize());
+        return vertx.eventBus().<FeatureVector>consumer(Addresses.SCORING_SCORE, this::enqueue).completion();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return pool.close();
+    }
+
+    private void enqueue(Message<FeatureVector> message) {
+        if (queue.size() >= config.queueMaxSize()) {
+            message.fail(Codes.OVERLOADED, "overloaded: scoring queue is full (" + config.queueMaxSize() + ")");
+            return;
+        }
+        queue.add(new Pending(message, System.nanoTime()));
+        drain();
+    }
+
+    private void drain() {
+        long waitNanos = config.batchMaxWaitMs() * 1_000_000L;
+        while (!queue.isEmpty() && batchesInFlight < config.workerPoolSize()) {
+            long waited = System.nanoTime() - queue.peek().enqueuedNanos();
+            if (queue.size() < config.batchMaxSize() && waited < waitNanos) {
+                if (timerId < 0) {
+                    long delayMs = Math.max(1, (waitNanos - waited) / 1_000_000L);
+                    timerId = vertx.setTimer(delayMs, id -> {
+                        timerId = -1;
+                        drain();
+                    });
+                }
+                return;
+            }
+            dispatch();
+        }
+    }
+
+    private void dispatch() {
+        int n = Math.min(queue.size(), config.batchMaxSize());
+        List<Pending> batch = new ArrayList<>(n);
+        List<float[]> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Pending p = queue.poll();
+            batch.add(p);
+            rows.add(p.message().body().values());
+        }
+        FraudModel current = model.current();
+        batchesInFlight++;
+        pool.executeBlocking(() -> current.score(rows, config.topReasons()), false).onComplete(ar -> {
+            batchesInFlight--;
+            if (ar.succeeded()) {
+                List<FraudModel.Scored> scored = ar.result();
+                for (int i = 0; i < n; i++) {
+                    FraudModel.Scored s = scored.get(i);
+                    batch.get(i).message().reply(new ScoreResult(s.score(), s.reasons(), current.version(), n));
+                }
+            } else {
+                LOG.error("scoring a batch of {} failed: {}", n, ar.cause().toString());
+                for (Pending p : batch) {
+                    p.message().fail(Codes.UNAVAILABLE, "scoring failed: " + ar.cause().getMessage());
+                }
+            }
+            drain();
+        });
+    }
+}
