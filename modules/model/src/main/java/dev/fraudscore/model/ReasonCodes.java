@@ -26,7 +26,8 @@ public final class ReasonCodes {
                 break;
             }
             taken[best] = true;
-            out.add(new Reason(Feature.ORDER.get(best).reasonCode(), row[best], contributions[best]));
+            // Float.toString keeps the shortest decimal that round-trips (249.9, not 249.89999389648438)
+            out.add(new Reason(Feature.ORDER.get(best).reasonCode(), Double.parseDouble(Float.toString(row[best])), contributions[best]));
         }
         return out;
     }

@@ -46,7 +46,7 @@ public final class HazelcastSetup {
         }
         c.addMapConfig(new MapConfig(Maps.IDEMPOTENCY)
                 .setBackupCount(f.backupCount())
-                .setInMemoryFormat(InMemoryFormat.BINARY)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setTimeToLiveSeconds(f.idempotencyTtlSeconds()));
         return c;
     }

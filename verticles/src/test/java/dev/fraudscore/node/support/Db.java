@@ -1,0 +1,63 @@
+package dev.fraudscore.node.support;
+
+import dev.fraudscore.testkit.TestPostgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the audit tables of a test node's database over JDBC (test threads only, never an event loop). */
+public final class Db implements AutoCloseable {
+    private final Connection connection;
+
+    public Db(String postgresUri) throws SQLException {
+        connection = DriverManager.getConnection(TestPostgres.jdbc(postgresUri), TestPostgres.user(postgresUri),
+                TestPostgres.password(postgresUri));
+    }
+
+    public List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                int n = r.getMetaData().getColumnCount();
+                while (r.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.put(r.getMetaData().getColumnLabel(i), r.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+
+    public long count(String sql, Object... params) throws SQLException {
+        return ((Number) query(sql, params).get(0).values().iterator().next()).longValue();
+    }
+
+    /** Re-runs a count until it reaches {@code expected} (audit writes are asynchronous) or the deadline passes. */
+    public long awaitCount(long expected, Duration timeout, String sql, Object... params) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long n;
+        while ((n = count(sql, params)) < expected && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}
