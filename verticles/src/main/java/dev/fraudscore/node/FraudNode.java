@@ -16,6 +16,7 @@ import dev.fraudscore.node.decision.DecisionVerticle;
 import dev.fraudscore.node.features.FeaturesVerticle;
 import dev.fraudscore.node.http.HttpIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
+import dev.fraudscore.node.kafka.KafkaTopics;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -108,6 +109,7 @@ public final class FraudNode implements AutoCloseable {
                 config = config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
             }
             Migrations.migrate(config.postgres().url());
+            KafkaTopics.ensure(config.kafka());
             FraudModel model = FraudModel.load(config.scoring().modelPath());
             Thresholds thresholds = thresholds(config.decision(), model.metadata());
             LOG.info("serving model {} with REVIEW >= {} and DECLINE >= {}", model.version(), thresholds.review(), thresholds.decline());

@@ -21,14 +21,15 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
     }
 
     public record Kafka(String bootstrapServers, int embeddedPort, int embeddedControllerPort, Path embeddedDataDir,
-                        String groupId, int instances, int maxInFlight, long commitIntervalMs, int maxPollRecords, Topics topics) {
+                        String groupId, int instances, int maxInFlight, long commitIntervalMs, int maxPollRecords,
+                        boolean createTopics, int partitions, int replicationFactor, Topics topics) {
         public boolean embedded() {
             return bootstrapServers.isBlank();
         }
 
         public Kafka withBootstrapServers(String servers) {
             return new Kafka(servers, embeddedPort, embeddedControllerPort, embeddedDataDir, groupId, instances, maxInFlight,
-                    commitIntervalMs, maxPollRecords, topics);
+                    commitIntervalMs, maxPollRecords, createTopics, partitions, replicationFactor, topics);
         }
     }
 
@@ -70,26 +71,27 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
     }
 
     public static NodeConfig from(JsonObject root) {
-        Settings node = new Settings(root, "node");
+        Settings node = Settings.of(root, "node");
         String id = node.string("id");
         if (id.isBlank()) {
             id = hostName() + "-" + ProcessHandle.current().pid();
         }
 
-        Settings h = new Settings(root, "http");
+        Settings h = Settings.of(root, "http");
         Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 1, 256),
                 h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000));
 
-        Settings k = new Settings(root, "kafka");
+        Settings k = Settings.of(root, "kafka");
         Settings ke = k.section("embedded");
         Settings kt = k.section("topics");
         Kafka kafka = new Kafka(k.string("bootstrapServers").trim(), ke.port("port"), ke.port("controllerPort"),
                 Path.of(ke.nonEmpty("dataDir")), k.nonEmpty("groupId"), k.integer("instances", 0, 64),
                 k.integer("maxInFlight", 1, 1_000_000), k.longValue("commitIntervalMs", 10, 60_000),
-                k.integer("maxPollRecords", 1, 100_000),
+                k.integer("maxPollRecords", 1, 100_000), k.bool("createTopics"), k.integer("partitions", 1, 10_000),
+                k.integer("replicationFactor", 1, 16),
                 new Topics(kt.nonEmpty("transactions"), kt.nonEmpty("decisions"), kt.nonEmpty("alerts"), kt.nonEmpty("dlq")));
 
-        Settings p = new Settings(root, "postgres");
+        Settings p = Settings.of(root, "postgres");
         String url = p.string("url").trim();
         if (!url.isBlank() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
             throw new ConfigException(p.key("url"), "must be a postgresql://user[:password]@host:port/database URI");
@@ -97,7 +99,7 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         Postgres postgres = new Postgres(url, p.section("embedded").port("port"), Path.of(p.section("embedded").nonEmpty("dataDir")),
                 p.integer("poolSize", 1, 256));
 
-        Settings c = new Settings(root, "cluster");
+        Settings c = Settings.of(root, "cluster");
         List<String> members = c.strings("members");
         for (String m : members) {
             if (!m.matches("[^:\\s]+:[0-9]{1,5}")) {
@@ -106,19 +108,19 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         }
         Cluster cluster = new Cluster(c.nonEmpty("name"), c.nonEmpty("host"), c.port("port"), members);
 
-        Settings f = new Settings(root, "features");
+        Settings f = Settings.of(root, "features");
         Features features = new Features(f.integer("instances", 1, 256), f.longValue("timeoutMs", 1, 60_000),
                 f.integer("backupCount", 0, 6), f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE),
                 f.integer("idempotencyTtlSeconds", 1, Integer.MAX_VALUE), f.longValue("inProgressStaleMs", 1, 3_600_000));
 
-        Settings s = new Settings(root, "scoring");
+        Settings s = Settings.of(root, "scoring");
         int batchMaxSize = s.integer("batchMaxSize", 1, 4096);
         Scoring scoring = new Scoring(s.integer("instances", 1, 256), Path.of(s.nonEmpty("modelPath")),
                 s.integer("workerPoolSize", 1, 256), batchMaxSize, s.longValue("batchMaxWaitMs", 0, 1000),
                 s.integer("queueMaxSize", batchMaxSize, 10_000_000), s.longValue("timeoutMs", 1, 60_000),
                 s.integer("topReasons", 0, 10));
 
-        Settings d = new Settings(root, "decision");
+        Settings d = Settings.of(root, "decision");
         double review = d.number("reviewThreshold");
         double decline = d.number("declineThreshold");
         checkThreshold(d.key("reviewThreshold"), review);
@@ -134,9 +136,9 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         }
         Decision decision = new Decision(d.integer("instances", 1, 256), review, decline, failMode);
 
-        Alerts alerts = new Alerts(new Settings(root, "alerts").integer("instances", 1, 64));
+        Alerts alerts = new Alerts(Settings.of(root, "alerts").integer("instances", 1, 64));
 
-        Settings a = new Settings(root, "audit");
+        Settings a = Settings.of(root, "audit");
         Audit audit = new Audit(a.integer("instances", 1, 64), a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000), Path.of(a.nonEmpty("spoolDir")), a.longValue("retryIntervalMs", 10, 600_000));
 

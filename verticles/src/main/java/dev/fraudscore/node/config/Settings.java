@@ -10,18 +10,19 @@ final class Settings {
     private final JsonObject json;
     private final String prefix;
 
-    Settings(JsonObject root, String section) {
-        this.json = root.getJsonObject(section, new JsonObject());
-        this.prefix = section + ".";
-    }
-
-    private Settings(JsonObject json, String prefix, boolean nested) {
+    private Settings(JsonObject json, String prefix) {
         this.json = json;
         this.prefix = prefix;
     }
 
+    /** The top-level section {@code name} of the config tree. */
+    static Settings of(JsonObject root, String name) {
+        return new Settings(root.getJsonObject(name, new JsonObject()), name + ".");
+    }
+
+    /** A nested section. */
     Settings section(String name) {
-        return new Settings(json.getJsonObject(name, new JsonObject()), prefix + name + ".", true);
+        return new Settings(json.getJsonObject(name, new JsonObject()), prefix + name + ".");
     }
 
     String string(String key) {
@@ -59,6 +60,14 @@ final class Settings {
             throw new ConfigException(prefix + key, "must be between " + min + " and " + max + ", was " + l);
         }
         return l;
+    }
+
+    boolean bool(String key) {
+        Object v = json.getValue(key);
+        if (!(v instanceof Boolean b)) {
+            throw new ConfigException(prefix + key, "must be true or false, was '" + v + "'");
+        }
+        return b;
     }
 
     double number(String key) {
