@@ -63,6 +63,11 @@ public final class FraudNode implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        // Hazelcast runs some callbacks on ForkJoinPool.commonPool() only when its parallelism is > 1; with 1
+        // (a 2-core machine) it starts a thread per callback. The ops scripts pass this flag; this is the fallback.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
+        }
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {

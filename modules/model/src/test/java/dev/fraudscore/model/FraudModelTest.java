@@ -49,18 +49,37 @@ class FraudModelTest {
         }
     }
 
+    private static double sigmoidOfSum(float[] contributions) {
+        double margin = 0;
+        for (float c : contributions) {
+            margin += c;
+        }
+        return 1 / (1 + Math.exp(-margin));
+    }
+
     @Test
-    void contributionsAddUpToTheScoreAndGiveReasons() throws Exception {
+    void exactContributionsAddUpToTheScore() throws Exception {
+        try (FraudModel model = FraudModel.load(SERVED)) {
+            float[] big = rows().get(39);
+            assertEquals(model.predict(big, 1)[0], sigmoidOfSum(model.exactContributions(big, 1)[0]), 1e-4);
+        }
+    }
+
+    @Test
+    void approximateContributionsAddUpToXgboostsScoreForEveryRow() throws Exception {
+        try (FraudModel model = FraudModel.load(SERVED)) {
+            for (float[] row : rows()) {
+                // the Java walk of the dumped trees must reproduce XGBoost's own prediction
+                assertEquals(model.predict(row, 1)[0], sigmoidOfSum(model.contributions(row)), 2e-4);
+            }
+        }
+    }
+
+    @Test
+    void reasonsAreTheLargestPositiveContributions() throws Exception {
         try (FraudModel model = FraudModel.load(SERVED)) {
             List<float[]> rows = rows();
             float[] big = rows.get(rows.size() - 1);
-            float[] contrib = model.contributions(big, 1)[0];
-            double margin = 0;
-            for (float c : contrib) {
-                margin += c;
-            }
-            float score = model.predict(big, 1)[0];
-            assertEquals(score, 1 / (1 + Math.exp(-margin)), 1e-4);
             List<Reason> reasons = model.score(List.of(big), 3).get(0).reasons();
             assertFalse(reasons.isEmpty());
             assertTrue(reasons.size() <= 3);

@@ -150,7 +150,7 @@ public final class ConfigLoader {
 
     /** FRAUD_ variables that are not config keys: the config file itself, test and tool settings. */
     static final List<String> NON_CONFIG_ENV = List.of("FRAUD_CONFIG", "FRAUD_TEST_PG_URL", "FRAUD_KAFKA_BROKER_CLASSPATH",
-            "FRAUD_BROKER_WATCH", "FRAUD_JAVA_OPTS");
+            "FRAUD_BROKER_WATCH", "FRAUD_JAVA_OPTS", "FRAUD_SKIP_BUILD");
 
     private static void collectEnv(JsonObject config, String prefix, Map<String, String> env, List<String> known) {
         for (String key : config.fieldNames()) {

@@ -18,6 +18,7 @@ import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.features.Claim;
 import dev.fraudscore.node.features.IdempotencyEntry;
 import dev.fraudscore.node.features.Maps;
+import dev.fraudscore.node.cluster.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -66,7 +67,7 @@ public final class DecisionVerticle extends VerticleBase {
         ScoreRequest request = message.body();
         Transaction tx = request.transaction();
         Claim claim = new Claim(request.fingerprint(), System.currentTimeMillis(), config.features().inProgressStaleMs());
-        Future.fromCompletionStage(idempotency.submitToKey(tx.transactionId(), claim), context)
+        OnContext.future(idempotency.submitToKey(tx.transactionId(), claim), context)
                 .timeout(config.features().timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .onFailure(e -> {
                     LOG.warn("idempotency claim for {} failed: {}", tx.transactionId(), e.toString());
@@ -144,7 +145,7 @@ public final class DecisionVerticle extends VerticleBase {
     /** Stores the decision under its transaction id so that retries get it back; a failure here is logged, not fatal. */
     private Future<DecisionEvent> remember(ScoreRequest request, DecisionEvent event) {
         IdempotencyEntry entry = new IdempotencyEntry(request.fingerprint(), System.currentTimeMillis(), event.decision());
-        return Future.fromCompletionStage(idempotency.setAsync(request.transaction().transactionId(), entry), context)
+        return OnContext.future(idempotency.setAsync(request.transaction().transactionId(), entry), context)
                 .timeout(config.features().timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .transform(ar -> {
                     if (ar.failed()) {

@@ -10,6 +10,7 @@ import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.bus.ScoreRequest;
+import dev.fraudscore.node.cluster.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -55,6 +56,6 @@ public final class FeaturesVerticle extends VerticleBase {
     }
 
     private Future<VelocityWindows> apply(IMap<String, VelocityState> map, String key, VelocityUpdate update) {
-        return Future.fromCompletionStage(map.submitToKey(key, update), context);
+        return OnContext.future(map.submitToKey(key, update), context);
     }
 }

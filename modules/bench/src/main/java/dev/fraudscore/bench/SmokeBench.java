@@ -1,0 +1,153 @@
+package dev.fraudscore.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Smoke benchmark: drives N authorize-checks at a running node from {@code concurrency} connections,
+ * closed loop (each connection sends its next request when the previous answer arrives), and prints
+ * throughput and latency percentiles. Every request is a new transaction of one of {@code cards} cards at
+ * one of {@code terminals} terminals, so the velocity state grows as in real traffic.
+ *
+ * <pre>SmokeBench --url http://127.0.0.1:8080 --requests 20000 --concurrency 32 --warmup 2000</pre>
+ */
+public final class SmokeBench {
+    private SmokeBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:8080", "requests", "20000",
+                "concurrency", "32", "warmup", "2000", "cards", "10000", "terminals", "2000"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
+            }
+            o.put(args[i].substring(2), args[i + 1]);
+        }
+        URI url = URI.create(o.get("url"));
+        int concurrency = Integer.parseInt(o.get("concurrency"));
+        Vertx vertx = Vertx.vertx();
+        HttpClient client = vertx.httpClientBuilder()
+                .with(new HttpClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()).setKeepAlive(true))
+                .with(new PoolOptions().setHttp1MaxSize(concurrency))
+                .build();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        Load load = new Load(client, run, Integer.parseInt(o.get("cards")), Integer.parseInt(o.get("terminals")));
+
+        int warmup = Integer.parseInt(o.get("warmup"));
+        if (warmup > 0) {
+            System.out.printf("warm-up: %,d requests%n", warmup);
+            load.run(warmup, concurrency, "w");
+        }
+        int requests = Integer.parseInt(o.get("requests"));
+        System.out.printf("measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
+        Result r = load.run(requests, concurrency, "m");
+        Histogram h = r.latency;
+        System.out.printf("requests %,d  ok %,d  errors %,d  statuses %s%n", requests, r.ok, r.errors, r.statuses);
+        System.out.printf("throughput %,.0f req/s over %.2f s%n", requests / r.seconds, r.seconds);
+        System.out.printf("latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+        System.out.printf("decisions %s%n", r.decisions);
+        client.close().await();
+        vertx.close().await();
+    }
+
+    record Result(Histogram latency, long ok, long errors, Map<Integer, Long> statuses, Map<String, Long> decisions, double seconds) {
+    }
+
+    static final class Load {
+        private final HttpClient client;
+        private final String run;
+        private final int cards;
+        private final int terminals;
+        private final SplittableRandom random = new SplittableRandom(42);
+
+        Load(HttpClient client, String run, int cards, int terminals) {
+            this.client = client;
+            this.run = run;
+            this.cards = cards;
+            this.terminals = terminals;
+        }
+
+        Result run(int requests, int concurrency, String phase) throws Exception {
+            Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            AtomicLong sent = new AtomicLong();
+            AtomicLong ok = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            Map<Integer, Long> statuses = new TreeMap<>();
+            Map<String, Long> decisions = new TreeMap<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            AtomicLong finished = new AtomicLong();
+            long start = System.nanoTime();
+            for (int c = 0; c < concurrency; c++) {
+                next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done);
+            }
+            done.get(30, TimeUnit.MINUTES);
+            return new Result(latency, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9);
+        }
+
+        private synchronized String body(long n, String phase) {
+            int card = random.nextInt(cards);
+            return "{\"transactionId\":\"bench-" + run + "-" + phase + n + "\",\"cardId\":\"card_" + card
+                    + "\",\"terminalId\":\"term_" + random.nextInt(terminals) + "\",\"amount\":"
+                    + (random.nextInt(20_000) + 100) / 100.0 + ",\"currency\":\"EUR\",\"timestamp\":\"" + Instant.now() + "\"}";
+        }
+
+        private void next(int requests, String phase, AtomicLong sent, AtomicLong finished, Histogram latency, AtomicLong ok,
+                          AtomicLong errors, Map<Integer, Long> statuses, Map<String, Long> decisions, CompletableFuture<Void> done) {
+            long n = sent.getAndIncrement();
+            if (n >= requests) {
+                return;
+            }
+            Buffer payload = Buffer.buffer(body(n, phase));
+            long t0 = System.nanoTime();
+            client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
+                            .putHeader("Content-Type", "application/json"))
+                    .compose(req -> req.send(payload))
+                    .compose(resp -> resp.body().map(b -> {
+                        synchronized (statuses) {
+                            statuses.merge(resp.statusCode(), 1L, Long::sum);
+                            if (resp.statusCode() == 200) {
+                                String s = b.toString();
+                                int i = s.indexOf("\"decision\":\"");
+                                decisions.merge(i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
+                            }
+                        }
+                        return resp.statusCode();
+                    }))
+                    .onComplete(ar -> {
+                        long micros = (System.nanoTime() - t0) / 1000;
+                        synchronized (latency) {
+                            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+                        }
+                        if (ar.succeeded() && ar.result() == 200) {
+                            ok.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                        if (finished.incrementAndGet() == requests) {
+                            done.complete(null);
+                        } else {
+                            next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done);
+                        }
+                    });
+        }
+    }
+}
