@@ -121,7 +121,7 @@ public final class FraudNode implements AutoCloseable {
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.config(config));
-            VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
                     .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
             Vertx vertx = Vertx.builder().with(options).withClusterManager(cluster)
                     .withMetrics(new MicrometerMetricsFactory(registry))

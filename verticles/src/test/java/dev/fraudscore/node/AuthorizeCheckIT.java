@@ -201,5 +201,6 @@ class AuthorizeCheckIT {
         HttpResponse<String> r = http.get("/metrics");
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics present");
+        assertTrue(r.body().contains("jvm_memory_used_bytes"), "JVM metrics present");
     }
 }

@@ -26,12 +26,18 @@ public final class HazelcastSetup {
         c.setProperty("hazelcast.wait.seconds.before.join", "0");
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.logging.type", "slf4j");
-        c.setProperty("hazelcast.socket.bind.any", "false");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
 
         NetworkConfig network = c.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
-        network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+        if (cluster.host().equals("*")) {
+            // containers: the address is not known in advance; bind every interface
+            c.setProperty("hazelcast.socket.bind.any", "true");
+            network.getInterfaces().setEnabled(false);
+        } else {
+            c.setProperty("hazelcast.socket.bind.any", "false");
+            network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+        }
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
