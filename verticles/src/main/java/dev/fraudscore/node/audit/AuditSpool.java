@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class AuditSpool {
     private static final String SUFFIX = ".batch.json";
+    private static final String BATCH_PATTERN = ".*\\.batch\\.json";
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final FileSystem fs;
@@ -53,7 +54,7 @@ final class AuditSpool {
 
     /** Spooled batch files, oldest first. */
     Future<List<String>> pending() {
-        return fs.readDir(dir, ".*\\" + SUFFIX.replace(".", "\\.")).map(files -> {
+        return fs.readDir(dir, BATCH_PATTERN).map(files -> {
             List<String> sorted = new ArrayList<>(files);
             sorted.sort(null);
             return sorted;

@@ -134,25 +134,32 @@ public final class AuditVerticle extends VerticleBase {
             return;
         }
         replaying = true;
-        spool.pending().compose(this::replay).onComplete(ar -> {
+        int[] replayed = {0, 0};
+        spool.pending().compose(files -> replay(files, replayed)).onComplete(ar -> {
             replaying = false;
+            if (replayed[1] > 0) {
+                LOG.info("replayed {} audit rows from {} spooled batches", replayed[0], replayed[1]);
+            }
             if (ar.failed()) {
                 LOG.debug("spool replay paused: {}", ar.cause().toString());
             }
         });
     }
 
-    private Future<Void> replay(List<String> files) {
+    /** {@code replayed}: rows and batches written so far in this pass. */
+    private Future<Void> replay(List<String> files, int[] replayed) {
         if (files.isEmpty()) {
             return Future.succeededFuture();
         }
-        String first = files.get(0);
         List<String> rest = files.subList(1, files.size());
-        return spool.claim(first)
+        return spool.claim(files.get(0))
                 .compose(claimed -> insert(claimed.rows())
                         .compose(v -> spool.delete(claimed))
-                        .onSuccess(v -> LOG.info("replayed {} spooled audit rows from {}", claimed.rows().size(), first))
+                        .onSuccess(v -> {
+                            replayed[0] += claimed.rows().size();
+                            replayed[1]++;
+                        })
                         .recover(e -> spool.release(claimed).transform(x -> Future.<Void>failedFuture(e))))
-                .compose(v -> replay(rest));
+                .compose(v -> replay(rest, replayed));
     }
 }
