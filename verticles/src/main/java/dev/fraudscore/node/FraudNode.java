@@ -99,6 +99,8 @@ public final class FraudNode implements AutoCloseable {
     }
 
     public static FraudNode start(NodeConfig config) throws Exception {
+        // the model first: a refused model must stop start-up before anything is started or migrated
+        FraudModel model = FraudModel.load(config.scoring().modelPath());
         List<AutoCloseable> infrastructure = new ArrayList<>();
         try {
             if (config.postgres().embedded()) {
@@ -115,7 +117,6 @@ public final class FraudNode implements AutoCloseable {
             }
             Migrations.migrate(config.postgres().url());
             KafkaTopics.ensure(config.kafka());
-            FraudModel model = FraudModel.load(config.scoring().modelPath());
             Thresholds thresholds = thresholds(config.decision(), model.metadata());
             LOG.info("serving model {} with REVIEW >= {} and DECLINE >= {}", model.version(), thresholds.review(), thresholds.decline());
 
@@ -135,6 +136,7 @@ public final class FraudNode implements AutoCloseable {
                 throw e;
             }
         } catch (Exception e) {
+            model.close();
             for (AutoCloseable c : infrastructure) {
                 c.close();
             }
