@@ -1,9 +1,7 @@
 package dev.fraudscore.node;
 
-import dev.fraudscore.node.support.BlockedThreadWatch;
-import dev.fraudscore.node.support.Db;
+import dev.fraudscore.node.support.RunningNode;
 import dev.fraudscore.node.support.Http;
-import dev.fraudscore.node.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,27 +24,17 @@ import static org.junit.jupiter.api.Assertions.*;
  * worker pool, real PostgreSQL audit, a real Kafka broker.
  */
 class AuthorizeCheckIT {
-    private static FraudNode node;
-    private static Http http;
-    private static Db db;
+    private static RunningNode it;
 
     @BeforeAll
     static void start() throws Exception {
-        node = TestNode.start("http_it", c -> {
+        it = RunningNode.start("http_it", c -> {
         });
-        http = new Http(node.httpPort());
-        db = new Db(node.config().postgres().url());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
+        it.close();
     }
 
     private static JsonObject body(HttpResponse<String> r) {
@@ -54,8 +42,8 @@ class AuthorizeCheckIT {
     }
 
     private static double cardCount1h(String transactionId) throws Exception {
-        db.awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?", transactionId);
-        List<Map<String, Object>> rows = db.query(
+        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?", transactionId);
+        List<Map<String, Object>> rows = it.db().query(
                 "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?", transactionId);
         assertEquals(1, rows.size(), "one audit row for " + transactionId);
         return ((Number) rows.get(0).get("c")).doubleValue();
@@ -63,7 +51,7 @@ class AuthorizeCheckIT {
 
     @Test
     void decisionIsAnsweredWithScoreReasonsAndModelAndIsAudited() throws Exception {
-        HttpResponse<String> r = http.authorize(Http.tx("http-1", "card_a", "term_a", 42.5).put("mcc", "5411").put("channel", "ecom"));
+        HttpResponse<String> r = it.http().authorize(Http.tx("http-1", "card_a", "term_a", 42.5).put("mcc", "5411").put("channel", "ecom"));
         assertEquals(200, r.statusCode(), r.body());
         JsonObject d = body(r);
         assertEquals("http-1", d.getString("transactionId"));
@@ -78,16 +66,16 @@ class AuthorizeCheckIT {
         assertFalse(d.getBoolean("degraded"));
         assertTrue(d.getDouble("tookMs") > 0);
 
-        assertEquals(1, db.awaitCount(1, Duration.ofSeconds(20),
+        assertEquals(1, it.db().awaitCount(1, Duration.ofSeconds(20),
                 "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'http-1'"));
-        Map<String, Object> row = db.query("SELECT * FROM audit.decisions WHERE transaction_id = 'http-1'").get(0);
+        Map<String, Object> row = it.db().query("SELECT * FROM audit.decisions WHERE transaction_id = 'http-1'").get(0);
         assertEquals("card_a", row.get("card_id"));
         assertEquals("HTTP", row.get("source"));
         assertEquals(d.getString("decision"), row.get("decision"));
         assertEquals(d.getString("modelVersion"), row.get("model_version"));
         assertEquals("5411", row.get("mcc"));
         assertEquals("ECOM", row.get("channel"));
-        assertEquals(node.config().nodeId(), row.get("node_id"));
+        assertEquals(it.node().config().nodeId(), row.get("node_id"));
         assertEquals(score, ((Number) row.get("score")).doubleValue(), 1e-5);
         assertTrue(((Number) row.get("total_us")).longValue() > 0);
         assertTrue(row.get("features").toString().contains("\"card_count_30d\": 1"), row.get("features").toString());
@@ -96,8 +84,8 @@ class AuthorizeCheckIT {
     @Test
     void retriedTransactionReturnsSameDecisionAndIsCountedOnce() throws Exception {
         JsonObject tx = Http.tx("retry-1", "card_retry", "term_r", 19.99);
-        JsonObject first = body(http.authorize(tx));
-        HttpResponse<String> again = http.authorize(tx);
+        JsonObject first = body(it.http().authorize(tx));
+        HttpResponse<String> again = it.http().authorize(tx);
         assertEquals(200, again.statusCode());
         assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
         JsonObject second = body(again);
@@ -105,15 +93,15 @@ class AuthorizeCheckIT {
             assertEquals(first.getValue(field), second.getValue(field), field);
         }
         // the next transaction of this card sees exactly two: the retried one once, and itself
-        http.authorize(Http.tx("retry-2", "card_retry", "term_r", 5.0));
+        it.http().authorize(Http.tx("retry-2", "card_retry", "term_r", 5.0));
         assertEquals(2.0, cardCount1h("retry-2"));
-        assertEquals(1, db.count("SELECT count(*) FROM audit.decisions WHERE transaction_id = 'retry-1'"));
+        assertEquals(1, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id = 'retry-1'"));
     }
 
     @Test
     void differentPayloadUnderUsedTransactionIdIsConflict() throws Exception {
-        http.authorize(Http.tx("conflict-1", "card_c", "term_c", 10));
-        HttpResponse<String> r = http.authorize(Http.tx("conflict-1", "card_c", "term_c", 11));
+        it.http().authorize(Http.tx("conflict-1", "card_c", "term_c", 10));
+        HttpResponse<String> r = it.http().authorize(Http.tx("conflict-1", "card_c", "term_c", 11));
         assertEquals(409, r.statusCode());
         assertEquals("transactionId", body(r).getString("field"));
         assertEquals("idempotency_conflict", body(r).getString("rule"));
@@ -123,24 +111,24 @@ class AuthorizeCheckIT {
     void twoHundredConcurrentRequestsOnOneCardAreCountedExactly() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            calls.add(http.postAsync("/v1/authorize-check", "application/json",
+            calls.add(it.http().postAsync("/v1/authorize-check", "application/json",
                     Http.tx("burst-" + i, "card_burst", "term_b" + (i % 7), 10 + i % 50).encode()));
         }
         for (CompletableFuture<HttpResponse<String>> c : calls) {
             assertEquals(200, c.get(60, TimeUnit.SECONDS).statusCode());
         }
-        assertEquals(200, db.awaitCount(200, Duration.ofSeconds(30),
+        assertEquals(200, it.db().awaitCount(200, Duration.ofSeconds(30),
                 "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_burst'"));
         // atomic per key: each of the 200 saw a different count, 1..200, with itself included
         Set<Double> counts = new HashSet<>();
-        for (Map<String, Object> row : db.query(
+        for (Map<String, Object> row : it.db().query(
                 "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE card_id = 'card_burst'")) {
             counts.add(((Number) row.get("c")).doubleValue());
         }
         assertEquals(200, counts.size());
         assertEquals(1.0, counts.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
         assertEquals(200.0, counts.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
-        http.authorize(Http.tx("burst-after", "card_burst", "term_b0", 10));
+        it.http().authorize(Http.tx("burst-after", "card_burst", "term_b0", 10));
         assertEquals(201.0, cardCount1h("burst-after"));
     }
 
@@ -149,7 +137,7 @@ class AuthorizeCheckIT {
         String payload = Http.tx("dup-1", "card_dup", "term_d", 77).encode();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            calls.add(http.postAsync("/v1/authorize-check", "application/json", payload));
+            calls.add(it.http().postAsync("/v1/authorize-check", "application/json", payload));
         }
         Set<String> decisions = new HashSet<>();
         for (CompletableFuture<HttpResponse<String>> c : calls) {
@@ -162,7 +150,7 @@ class AuthorizeCheckIT {
             }
         }
         assertEquals(1, decisions.size(), "every 200 carries the one decision");
-        http.authorize(Http.tx("dup-2", "card_dup", "term_d", 1));
+        it.http().authorize(Http.tx("dup-2", "card_dup", "term_d", 1));
         assertEquals(2.0, cardCount1h("dup-2"));
     }
 
@@ -184,7 +172,7 @@ class AuthorizeCheckIT {
                 new Case("application/json", ok.copy().put("cardId", "5555555555554444").encode(), 400, "cardId", "not_a_pan"),
                 new Case("application/json", ok.copy().putNull("terminalId").encode(), 400, "terminalId", "required"));
         for (Case c : cases) {
-            HttpResponse<String> r = http.post("/v1/authorize-check", c.contentType(), c.body());
+            HttpResponse<String> r = it.http().post("/v1/authorize-check", c.contentType(), c.body());
             assertEquals(c.status(), r.statusCode(), c + " -> " + r.body());
             JsonObject e = body(r);
             assertEquals(c.field(), e.getString("field"), r.body());
@@ -192,13 +180,13 @@ class AuthorizeCheckIT {
             assertNotNull(e.getString("error"));
         }
         // the node is still healthy and nothing above was counted
-        http.authorize(Http.tx("bad-after", "card_bad", "term_x", 10));
+        it.http().authorize(Http.tx("bad-after", "card_bad", "term_x", 10));
         assertEquals(1.0, cardCount1h("bad-after"));
     }
 
     @Test
     void metricsAreExposedForPrometheus() throws Exception {
-        HttpResponse<String> r = http.get("/metrics");
+        HttpResponse<String> r = it.http().get("/metrics");
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics present");
         assertTrue(r.body().contains("jvm_memory_used_bytes"), "JVM metrics present");

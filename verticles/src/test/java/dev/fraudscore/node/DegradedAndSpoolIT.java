@@ -1,10 +1,8 @@
 package dev.fraudscore.node;
 
 import dev.fraudscore.node.bus.Addresses;
-import dev.fraudscore.node.support.BlockedThreadWatch;
-import dev.fraudscore.node.support.Db;
+import dev.fraudscore.node.support.RunningNode;
 import dev.fraudscore.node.support.Http;
-import dev.fraudscore.node.support.TestNode;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
@@ -28,30 +26,20 @@ import static org.junit.jupiter.api.Assertions.*;
  * the spool and reach the table once it accepts inserts again.
  */
 class DegradedAndSpoolIT {
-    private static FraudNode node;
-    private static Http http;
-    private static Db db;
+    private static RunningNode it;
 
     @BeforeAll
     static void start() throws Exception {
-        node = TestNode.start("degraded_it", c -> {
+        it = RunningNode.start("degraded_it", c -> {
             c.getJsonObject("scoring").put("timeoutMs", 300);
             c.getJsonObject("decision").put("failMode", "closed");
             c.getJsonObject("audit").put("retryIntervalMs", 200);
         });
-        http = new Http(node.httpPort());
-        db = new Db(node.config().postgres().url());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
+        it.close();
     }
 
     @Test
@@ -62,12 +50,12 @@ class DegradedAndSpoolIT {
                 ctx.next();
             }
         };
-        node.vertx().eventBus().addOutboundInterceptor(drop);
+        it.node().vertx().eventBus().addOutboundInterceptor(drop);
         HttpResponse<String> r;
         try {
-            r = http.authorize(Http.tx("deg-1", "card_deg", "term_deg", 30));
+            r = it.http().authorize(Http.tx("deg-1", "card_deg", "term_deg", 30));
         } finally {
-            node.vertx().eventBus().removeOutboundInterceptor(drop);
+            it.node().vertx().eventBus().removeOutboundInterceptor(drop);
         }
         assertEquals(200, r.statusCode(), r.body());
         JsonObject d = new JsonObject(r.body());
@@ -77,8 +65,8 @@ class DegradedAndSpoolIT {
         assertNull(d.getValue("score"));
         assertTrue(d.getDouble("tookMs") < 5_000, "answered near the 300 ms deadline, not hung: " + d.getDouble("tookMs"));
 
-        db.awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'deg-1'");
-        Map<String, Object> row = db.query("SELECT degraded, degraded_reason, score, decision, features FROM audit.decisions "
+        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'deg-1'");
+        Map<String, Object> row = it.db().query("SELECT degraded, degraded_reason, score, decision, features FROM audit.decisions "
                 + "WHERE transaction_id = 'deg-1'").get(0);
         assertEquals(true, row.get("degraded"));
         assertEquals("scoring_unavailable", row.get("degraded_reason"));
@@ -86,39 +74,39 @@ class DegradedAndSpoolIT {
         assertNotNull(row.get("features"), "the features were computed; only scoring failed");
 
         // once scoring answers again, decisions are scored normally
-        JsonObject next = new JsonObject(http.authorize(Http.tx("deg-2", "card_deg", "term_deg", 30)).body());
+        JsonObject next = new JsonObject(it.http().authorize(Http.tx("deg-2", "card_deg", "term_deg", 30)).body());
         assertFalse(next.getBoolean("degraded"));
     }
 
     @Test
     void auditRowsRefusedByPostgresWaitInTheSpoolAndArriveLater() throws Exception {
-        db.query("SELECT 1");
-        try (var s = java.sql.DriverManager.getConnection(dev.fraudscore.testkit.TestPostgres.jdbc(node.config().postgres().url()),
-                dev.fraudscore.testkit.TestPostgres.user(node.config().postgres().url()),
-                dev.fraudscore.testkit.TestPostgres.password(node.config().postgres().url())).createStatement()) {
+        it.db().query("SELECT 1");
+        try (var s = java.sql.DriverManager.getConnection(dev.fraudscore.testkit.TestPostgres.jdbc(it.node().config().postgres().url()),
+                dev.fraudscore.testkit.TestPostgres.user(it.node().config().postgres().url()),
+                dev.fraudscore.testkit.TestPostgres.password(it.node().config().postgres().url())).createStatement()) {
             s.execute("CREATE FUNCTION audit.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                     + "RAISE EXCEPTION 'audit outage drill'; END $$");
             s.execute("CREATE TRIGGER refuse BEFORE INSERT ON audit.decisions FOR EACH ROW EXECUTE FUNCTION audit.refuse()");
             for (int i = 0; i < 25; i++) {
-                HttpResponse<String> r = http.authorize(Http.tx("spool-" + i, "card_spool", "term_s", 10 + i));
+                HttpResponse<String> r = it.http().authorize(Http.tx("spool-" + i, "card_spool", "term_s", 10 + i));
                 assertEquals(200, r.statusCode(), "decisions go on while PostgreSQL refuses rows: " + r.body());
             }
-            Path spool = node.config().audit().spoolDir();
+            Path spool = it.node().config().audit().spoolDir();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (spooled(spool) == 0 && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
             }
             assertTrue(spooled(spool) > 0, "refused batches are in the spool");
-            assertEquals(0, db.count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'spool-%'"));
+            assertEquals(0, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'spool-%'"));
             s.execute("DROP TRIGGER refuse ON audit.decisions");
         }
-        assertEquals(25, db.awaitCount(25, Duration.ofSeconds(30),
+        assertEquals(25, it.db().awaitCount(25, Duration.ofSeconds(30),
                 "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'spool-%'"));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (spooled(node.config().audit().spoolDir()) > 0 && System.nanoTime() < deadline) {
+        while (spooled(it.node().config().audit().spoolDir()) > 0 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
-        assertEquals(0, spooled(node.config().audit().spoolDir()), "replayed batches leave the spool");
+        assertEquals(0, spooled(it.node().config().audit().spoolDir()), "replayed batches leave the spool");
     }
 
     private static long spooled(Path dir) throws Exception {

@@ -1,11 +1,9 @@
 package dev.fraudscore.node;
 
 import dev.fraudscore.node.config.NodeConfig;
-import dev.fraudscore.node.support.BlockedThreadWatch;
-import dev.fraudscore.node.support.Db;
+import dev.fraudscore.node.support.RunningNode;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.Kafka;
-import dev.fraudscore.node.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -26,17 +24,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * are committed once decisions are audited. REVIEW starts at score 0 here so every decision alerts.
  */
 class KafkaPipelineIT {
-    private static FraudNode node;
+    private static RunningNode it;
     private static NodeConfig.Topics topics;
     private static Kafka kafka;
-    private static Db db;
 
     @BeforeAll
     static void start() throws Exception {
-        node = TestNode.start("kafka_it", c -> c.getJsonObject("decision").put("reviewThreshold", 0.0).put("declineThreshold", 1.0));
-        topics = node.config().kafka().topics();
+        it = RunningNode.start("kafka_it", c -> c.getJsonObject("decision").put("reviewThreshold", 0.0).put("declineThreshold", 1.0));
+        topics = it.node().config().kafka().topics();
         kafka = new Kafka();
-        db = new Db(node.config().postgres().url());
     }
 
     @AfterAll
@@ -44,13 +40,7 @@ class KafkaPipelineIT {
         if (kafka != null) {
             kafka.close();
         }
-        if (db != null) {
-            db.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
+        it.close();
     }
 
     private static JsonObject tx(String id, String card, double amount) {
@@ -81,9 +71,9 @@ class KafkaPipelineIT {
             assertNotNull(a.getJsonObject("transaction").getString("cardId"));
         }
         // decisions are published only after their audit rows are durable: all rows are there already
-        assertEquals(n, db.count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'k-%' AND source = 'KAFKA'"));
+        assertEquals(n, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'k-%' AND source = 'KAFKA'"));
         // card kcard_0 had six transactions; the last one saw all six
-        assertEquals(6.0, ((Number) db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+        assertEquals(6.0, ((Number) it.db().query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
                 + "WHERE transaction_id = 'k-25'").get(0).get("c")).doubleValue());
         long[] committed = awaitCommitted();
         assertEquals(committed[1], committed[0], "committed offsets reach the end of the topic");
@@ -93,7 +83,7 @@ class KafkaPipelineIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long[] ce;
         do {
-            ce = kafka.committedAndEnd(node.config().kafka().groupId(), topics.transactions());
+            ce = kafka.committedAndEnd(it.node().config().kafka().groupId(), topics.transactions());
         } while (ce[0] < ce[1] && System.nanoTime() < deadline && parked());
         return ce;
     }
@@ -123,7 +113,7 @@ class KafkaPipelineIT {
         List<ConsumerRecord<String, String>> decisions = kafka.read(topics.decisions(), 1, Duration.ofSeconds(30),
                 Kafka.txPrefix("dlq-ok"));
         assertEquals(1, decisions.size(), "the good record behind the bad ones was decided");
-        assertEquals(0, db.count("SELECT count(*) FROM audit.decisions WHERE transaction_id IN ('dlq-2', 'dlq-3')"));
+        assertEquals(0, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id IN ('dlq-2', 'dlq-3')"));
     }
 
     @Test
@@ -137,9 +127,9 @@ class KafkaPipelineIT {
         assertEquals(2, first.size());
         assertEquals(first.get(0).getString("decidedAt"), first.get(1).getString("decidedAt"));
         assertEquals(1, first.stream().filter(d -> d.getBoolean("replayed", false)).count());
-        db.awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'redo-2'");
-        assertEquals(2.0, ((Number) db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'redo-2'");
+        assertEquals(2.0, ((Number) it.db().query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
                 + "WHERE transaction_id = 'redo-2'").get(0).get("c")).doubleValue());
-        assertEquals(1, db.count("SELECT count(*) FROM audit.decisions WHERE transaction_id = 'redo-1'"));
+        assertEquals(1, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id = 'redo-1'"));
     }
 }

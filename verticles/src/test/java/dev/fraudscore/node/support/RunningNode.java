@@ -1,0 +1,28 @@
+package dev.fraudscore.node.support;
+
+import dev.fraudscore.node.FraudNode;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A test node with an HTTP client and a connection to its audit database. Closing it stops the node and
+ * fails the test class if Vert.x's blocked-thread checker ever reported a blocked event loop.
+ */
+public record RunningNode(FraudNode node, Http http, Db db) implements AutoCloseable {
+
+    public static RunningNode start(String name, Consumer<JsonObject> overrides) throws Exception {
+        FraudNode node = TestNode.start(name, overrides);
+        return new RunningNode(node, new Http(node.httpPort()), new Db(node.config().postgres().url()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        db.close();
+        node.close();
+        assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
+    }
+}
