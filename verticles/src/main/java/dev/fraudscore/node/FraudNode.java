@@ -151,7 +151,7 @@ public final class FraudNode implements AutoCloseable {
         NodeConfig c = config;
         await(deploy(vertx, () -> new AuditVerticle(c), c.audit().instances()));
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
-        await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder), c.scoring().instances()));
+        await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
         await(deploy(vertx, () -> new FeaturesVerticle(hz), c.features().instances()));
         await(deploy(vertx, () -> new DecisionVerticle(c, hz, thresholds), c.decision().instances()));
         if (c.kafka().instances() > 0) {

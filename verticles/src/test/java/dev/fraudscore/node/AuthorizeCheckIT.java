@@ -37,6 +37,12 @@ class AuthorizeCheckIT {
         it.close();
     }
 
+    private static double metric(String prometheus, String name) {
+        return prometheus.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max()
+                .orElseThrow(() -> new AssertionError(name + " not exported"));
+    }
+
     private static JsonObject body(HttpResponse<String> r) {
         return new JsonObject(r.body());
     }
@@ -130,6 +136,9 @@ class AuthorizeCheckIT {
         assertEquals(200.0, counts.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         it.http().authorize(Http.tx("burst-after", "card_burst", "term_b0", 10));
         assertEquals(201.0, cardCount1h("burst-after"));
+        // 200 requests at once on a pool of 2: rows queued while the pool was busy went to XGBoost together
+        double largestBatch = metric(it.http().get("/metrics").body(), "fraud_scoring_batch_size_rows_max");
+        assertTrue(largestBatch >= 2, "micro-batches formed under load; largest was " + largestBatch);
     }
 
     @Test

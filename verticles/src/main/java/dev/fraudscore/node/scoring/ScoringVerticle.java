@@ -6,6 +6,8 @@ import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.bus.ScoreResult;
 import dev.fraudscore.node.config.NodeConfig;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -33,14 +35,17 @@ public final class ScoringVerticle extends VerticleBase {
 
     private final NodeConfig.Scoring config;
     private final ModelHolder model;
+    private final DistributionSummary batchSizes;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private WorkerExecutor pool;
     private int batchesInFlight;
     private long timerId = -1;
 
-    public ScoringVerticle(NodeConfig.Scoring config, ModelHolder model) {
+    public ScoringVerticle(NodeConfig.Scoring config, ModelHolder model, MeterRegistry registry) {
         this.config = config;
         this.model = model;
+        this.batchSizes = DistributionSummary.builder("fraud.scoring.batch.size").baseUnit("rows")
+                .description("rows per XGBoost call").register(registry);
     }
 
     @Override
@@ -91,6 +96,7 @@ public final class ScoringVerticle extends VerticleBase {
             rows.add(p.message().body().values());
         }
         FraudModel current = model.current();
+        batchSizes.record(n);
         batchesInFlight++;
         pool.executeBlocking(() -> current.score(rows, config.topReasons()), false).onComplete(ar -> {
             batchesInFlight--;
