@@ -48,11 +48,20 @@ final class BucketRing implements Serializable {
 
     /** Totals over the {@code buckets} newest buckets ending with the one holding {@code timeMillis}. */
     Window window(long timeMillis, int buckets) {
+        return window(timeMillis, 0, buckets);
+    }
+
+    /**
+     * Totals over {@code buckets} buckets ending {@code delay} buckets before the one holding {@code timeMillis}:
+     * bucket indexes (i - delay - buckets, i - delay].
+     */
+    Window window(long timeMillis, int delay, int buckets) {
         if (head == Long.MIN_VALUE) {
             return Window.EMPTY;
         }
-        long last = Math.min(Math.floorDiv(timeMillis, widthMillis), head);
-        long first = Math.max(Math.floorDiv(timeMillis, widthMillis) - buckets + 1, head - counts.length + 1);
+        long end = Math.floorDiv(timeMillis, widthMillis) - delay;
+        long last = Math.min(end, head);
+        long first = Math.max(end - buckets + 1, head - counts.length + 1);
         int count = 0;
         double sum = 0;
         for (long i = first; i <= last; i++) {
@@ -60,6 +69,55 @@ final class BucketRing implements Serializable {
             count += counts[s];
             sum += sums[s];
         }
-        return count == 0 ? Window.EMPTY : new Window(count, sum);
+        return count == 0 && sum == 0 ? Window.EMPTY : new Window(count, sum);
+    }
+
+    /** The bucket index holding {@code timeMillis}. */
+    long index(long timeMillis) {
+        return Math.floorDiv(timeMillis, widthMillis);
+    }
+
+    /** Whether bucket {@code index} is still held (not older than the ring, not newer than its head). */
+    boolean holds(long index) {
+        return head != Long.MIN_VALUE && index <= head && index > head - counts.length;
+    }
+
+    int countAt(long index) {
+        return holds(index) ? counts[slot(index)] : 0;
+    }
+
+    double sumAt(long index) {
+        return holds(index) ? sums[slot(index)] : 0;
+    }
+
+    /** Index distance from the bucket of {@code timeMillis} back to the newest bucket at or before it with a positive sum; -1 if none. */
+    int bucketsSinceLastPositive(long timeMillis, int delay) {
+        if (head == Long.MIN_VALUE) {
+            return -1;
+        }
+        long now = Math.floorDiv(timeMillis, widthMillis);
+        long last = Math.min(now - delay, head);
+        for (long i = last; i > head - counts.length && i > now - counts.length; i--) {
+            if (sums[slot(i)] > 0) {
+                return (int) (now - i);
+            }
+        }
+        return -1;
+    }
+
+    /** Like {@link #bucketsSinceLastPositive} but the oldest such bucket within {@code span} buckets before the delay. */
+    int bucketsSinceFirstPositive(long timeMillis, int delay, int span) {
+        if (head == Long.MIN_VALUE) {
+            return -1;
+        }
+        long now = Math.floorDiv(timeMillis, widthMillis);
+        long last = Math.min(now - delay, head);
+        long first = Math.max(now - delay - span + 1, head - counts.length + 1);
+        for (long i = first; i <= last; i++) {
+            if (sums[slot(i)] > 0) {
+                return (int) (now - i);
+            }
+        }
+        return -1;
     }
 }

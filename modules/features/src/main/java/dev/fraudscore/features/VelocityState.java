@@ -5,18 +5,22 @@ import java.io.Serializable;
 /**
  * The bounded, event-time velocity state of one key (a card or a terminal). Not thread-safe: the owner
  * applies updates one at a time (in production a Hazelcast entry processor on the key's partition
- * thread; offline a single-threaded replay). Memory is fixed: 115 buckets plus {@value #RECENT_IDS}
- * recent transaction-id hashes, whatever the key's traffic.
+ * thread; offline a single-threaded replay). Memory is fixed: 60 + 24 + 38 transaction buckets, 38
+ * fraud-label buckets and {@value #RECENT_IDS} recent transaction-id hashes, whatever the key's traffic.
  */
 public final class VelocityState implements Serializable {
     static final long MINUTE = 60_000L;
     static final long HOUR = 60 * MINUTE;
     static final long DAY = 24 * HOUR;
     static final int RECENT_IDS = 64;
+    /** Labels are known this many days after their transaction (the handbook's delay). */
+    public static final int LABEL_DELAY_DAYS = 7;
+    static final int DAYS_KEPT = 30 + LABEL_DELAY_DAYS + 1;
 
     private final BucketRing minutes = new BucketRing(MINUTE, 60);
     private final BucketRing hours = new BucketRing(HOUR, 24);
-    private final BucketRing days = new BucketRing(DAY, 31);
+    private final BucketRing days = new BucketRing(DAY, DAYS_KEPT);
+    private final BucketRing frauds = new BucketRing(DAY, DAYS_KEPT);
     private final long[] recentIds = new long[RECENT_IDS];
     private int recentNext;
     private int recentFilled;
@@ -42,13 +46,54 @@ public final class VelocityState implements Serializable {
             inDays = days.add(eventMillis, amount);
             latestEventMillis = Math.max(latestEventMillis, eventMillis);
         }
+        int d = LABEL_DELAY_DAYS;
+        int[] streak = streak(eventMillis);
         return new VelocityWindows(
                 withOwn(minutes.window(eventMillis, 60), inMinutes, amount),
                 withOwn(hours.window(eventMillis, 24), inHours, amount),
                 withOwn(days.window(eventMillis, 7), inDays, amount),
                 withOwn(days.window(eventMillis, 30), inDays, amount),
+                days.window(eventMillis, d, 1), days.window(eventMillis, d, 7), days.window(eventMillis, d, 30),
+                frauds.window(eventMillis, d, 1).sum(), frauds.window(eventMillis, d, 7).sum(), frauds.window(eventMillis, d, 30).sum(),
+                frauds.bucketsSinceLastPositive(eventMillis, d), frauds.bucketsSinceFirstPositive(eventMillis, d, 30),
+                streak[0], streak[1], streak[2],
                 duplicate ? Double.NaN : sincePrevious,
                 duplicate);
+    }
+
+    /** {fraud streak days, age of its oldest day, days since the newest day with a genuine transaction}. */
+    private int[] streak(long eventMillis) {
+        long today = days.index(eventMillis);
+        int streakDays = 0;
+        int streakAge = -1;
+        int sinceGenuine = -1;
+        boolean inStreak = true;
+        for (long i = today - LABEL_DELAY_DAYS; i > today - LABEL_DELAY_DAYS - 30; i--) {
+            int n = days.countAt(i);
+            if (n == 0) {
+                continue;
+            }
+            boolean allFraud = frauds.sumAt(i) >= n;
+            if (inStreak && allFraud) {
+                streakDays++;
+                streakAge = (int) (today - i);
+            } else {
+                inStreak = false;
+            }
+            if (!allFraud) {
+                sinceGenuine = (int) (today - i);
+                break;
+            }
+        }
+        return new int[]{streakDays, streakAge, sinceGenuine};
+    }
+
+    /**
+     * Records that a transaction of this key, at {@code eventMillis}, is now known to be fraud
+     * ({@code delta} +1) or is no longer (-1, a corrected label). The caller applies each change once.
+     */
+    public void applyFraudLabel(long eventMillis, int delta) {
+        frauds.add(eventMillis, delta);
     }
 
     private static Window withOwn(Window w, boolean recorded, double amount) {

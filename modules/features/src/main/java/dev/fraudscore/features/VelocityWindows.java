@@ -3,9 +3,32 @@ package dev.fraudscore.features;
 import java.io.Serializable;
 
 /**
- * The velocity windows reported per key. A window covers the transaction's own bucket and the ones
- * before it: 1 hour in 1-minute buckets, 1 day in 1-hour buckets, 7 and 30 days in 1-day (UTC) buckets.
+ * What one key's velocity state says about one transaction, as of its event time.
+ * <ul>
+ *   <li>{@code h1, d1, d7, d30}: transactions (the current one included) over the last hour (1-minute
+ *   buckets), day (1-hour buckets), 7 and 30 days (1-day UTC buckets).</li>
+ *   <li>{@code delayed1, delayed7, delayed30}: transactions on the n days ending 7 days before the
+ *   transaction's day, the window whose fraud labels are known (the handbook's delayed windows).</li>
+ *   <li>{@code frauds1, frauds7, frauds30}: transactions in those delayed windows labelled fraud so far.</li>
+ *   <li>{@code daysSinceLastFraud, daysSinceFirstFraud}: days from the transaction's day back to the
+ *   newest and oldest labelled fraud in the 30 delayed days (-1 when none).</li>
+ *   <li>{@code fraudStreakDays, fraudStreakAgeDays}: going back from the newest delayed day, the number of
+ *   active days (with transactions) on which every transaction was labelled fraud, and the age in days of
+ *   the oldest of them (0 and -1 when the newest active day had a genuine transaction): what a compromised
+ *   terminal looks like, as opposed to one visited by a few compromised cards.</li>
+ *   <li>{@code daysSinceGenuine}: days back to the newest delayed day with a transaction not labelled fraud
+ *   (-1 when none in the 30 delayed days).</li>
+ * </ul>
  */
-public record VelocityWindows(Window h1, Window d1, Window d7, Window d30, double secondsSincePrevious, boolean duplicate)
-        implements Serializable {
+public record VelocityWindows(Window h1, Window d1, Window d7, Window d30,
+                              Window delayed1, Window delayed7, Window delayed30,
+                              double frauds1, double frauds7, double frauds30,
+                              int daysSinceLastFraud, int daysSinceFirstFraud,
+                              int fraudStreakDays, int fraudStreakAgeDays, int daysSinceGenuine,
+                              double secondsSincePrevious, boolean duplicate) implements Serializable {
+
+    /** Share of the delayed window's transactions labelled fraud; 0 for an empty window (as the handbook). */
+    public static double rate(double frauds, Window window) {
+        return window.count() == 0 ? 0 : Math.min(1, frauds / window.count());
+    }
 }

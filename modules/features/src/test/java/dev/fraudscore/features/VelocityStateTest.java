@@ -91,4 +91,47 @@ class VelocityStateTest {
         s.apply("one-more", T0, 1);
         assertFalse(s.apply("first", T0, 1).duplicate());
     }
+
+    @Test
+    void delayedWindowsCoverTheDaysEndingAWeekBefore() {
+        VelocityState s = new VelocityState();
+        s.apply("d8", T0 - 8 * DAY, 1);    // in the 7- and 30-day delayed windows
+        s.apply("d7", T0 - 7 * DAY, 1);    // the 1-day delayed window is exactly this day
+        s.apply("d6", T0 - 6 * DAY, 1);    // too recent: its label is not known yet
+        s.apply("d40", T0 - 40 * DAY, 1);  // beyond every window
+        VelocityWindows w = s.apply("now", T0, 1);
+        assertEquals(1, w.delayed1().count());
+        assertEquals(2, w.delayed7().count());
+        assertEquals(2, w.delayed30().count());
+    }
+
+    @Test
+    void fraudLabelsCountInTheWindowsOfTheirTransactionsDay() {
+        VelocityState s = new VelocityState();
+        s.apply("a", T0 - 9 * DAY, 10);
+        s.apply("b", T0 - 20 * DAY, 10);
+        s.applyFraudLabel(T0 - 9 * DAY, 1);
+        s.applyFraudLabel(T0 - 20 * DAY, 1);
+        s.applyFraudLabel(T0 - 3 * DAY, 1);   // a label for a transaction inside the undelayed week: not counted
+        VelocityWindows w = s.apply("now", T0, 1);
+        assertEquals(0, w.frauds1());
+        assertEquals(1, w.frauds7());
+        assertEquals(2, w.frauds30());
+        assertEquals(9, w.daysSinceLastFraud());
+        assertEquals(20, w.daysSinceFirstFraud());
+        assertEquals(1.0, VelocityWindows.rate(w.frauds30(), w.delayed30()), "both transactions in the window are frauds");
+        s.applyFraudLabel(T0 - 20 * DAY, -1);  // the label was wrong
+        assertEquals(1, s.apply("later", T0 + 1000, 1).frauds30());
+    }
+
+    @Test
+    void labelScheduleReleasesInEventTimeOrderAfterTheDelay() {
+        LabelSchedule<String> schedule = new LabelSchedule<>(java.time.Duration.ofDays(7));
+        schedule.add(T0 + 5, "late");
+        schedule.add(T0, "early");
+        assertEquals(java.util.List.of(), schedule.due(T0 + 7 * DAY - 1));
+        assertEquals(java.util.List.of("early"), schedule.due(T0 + 7 * DAY));
+        assertEquals(java.util.List.of("late"), schedule.due(T0 + 8 * DAY));
+        assertEquals(0, schedule.size());
+    }
 }

@@ -1,7 +1,6 @@
 package dev.fraudscore.model;
 
 import dev.fraudscore.features.Feature;
-import dev.fraudscore.features.OfflineFeatures;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +27,7 @@ public final class Trainer {
     public static final String METADATA_FILE = "fraud-model.json";
 
     record Options(Path data, LocalDate trainFrom, LocalDate trainTo, LocalDate testFrom, LocalDate testTo, Path out,
-                   int trees, int depth, double eta, double review, double decline) {
+                   int trees, int depth, double eta, double minChildWeight, double review, double decline) {
         static Options parse(String[] args) {
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -41,8 +41,8 @@ public final class Trainer {
             return new Options(Path.of(m.getOrDefault("data", "../shared/data/handbook/transactions.csv.gz")),
                     LocalDate.parse(train[0]), LocalDate.parse(train[1]), LocalDate.parse(test[0]), LocalDate.parse(test[1]),
                     Path.of(m.getOrDefault("out", "models")),
-                    Integer.parseInt(m.getOrDefault("trees", "100")), Integer.parseInt(m.getOrDefault("depth", "6")),
-                    Double.parseDouble(m.getOrDefault("eta", "0.3")),
+                    Integer.parseInt(m.getOrDefault("trees", "300")), Integer.parseInt(m.getOrDefault("depth", "3")),
+                    Double.parseDouble(m.getOrDefault("eta", "0.05")), Double.parseDouble(m.getOrDefault("min-child-weight", "5")),
                     Double.parseDouble(m.getOrDefault("review", "0.5")), Double.parseDouble(m.getOrDefault("decline", "0.9")));
         }
     }
@@ -50,44 +50,24 @@ public final class Trainer {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         long start = System.nanoTime();
-        Dataset train = new Dataset();
-        Dataset test = new Dataset();
-        OfflineFeatures features = new OfflineFeatures();
-        int[] read = {0};
-        HandbookCsv.forEach(o.data(), row -> {
-            read[0]++;
-            LocalDate day = row.timestamp().toLocalDate();
-            if (day.isAfter(o.testTo()) && day.isAfter(o.trainTo())) {
-                return;
-            }
-            float[] x = features.next(row.transactionId(), row.customerId(), row.terminalId(), row.amount(), row.timestamp());
-            if (!day.isBefore(o.trainFrom()) && !day.isAfter(o.trainTo())) {
-                train.add(x, row.fraud());
-            } else if (!day.isBefore(o.testFrom()) && !day.isAfter(o.testTo())) {
-                test.add(x, row.fraud());
-            }
-        });
-        System.out.printf("read %,d transactions, features for train %,d rows (%,d frauds), test %,d rows (%,d frauds) in %.1f s%n",
-                read[0], train.size(), train.positives(), test.size(), test.positives(), (System.nanoTime() - start) / 1e9);
+        HandbookReplay replay = HandbookReplay.run(o.data(), o.trainFrom(), o.trainTo(), o.testFrom(), o.testTo());
+        Dataset train = Dataset.of(replay.train);
+        System.out.printf("read %,d transactions; features for train %,d rows (%,d frauds), test %,d rows in %.1f s%n",
+                replay.read, train.size(), train.positives(), replay.test.size(), (System.nanoTime() - start) / 1e9);
 
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("objective", "binary:logistic");
-        params.put("eval_metric", "auc");
-        params.put("max_depth", o.depth());
-        params.put("eta", o.eta());
-        params.put("tree_method", "hist");
-        params.put("nthread", Runtime.getRuntime().availableProcessors());
-        params.put("seed", 0);
+        Map<String, Object> params = params(o);
         long trainStart = System.nanoTime();
         Booster booster = train(train, params, o.trees());
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         byte[] bytes = booster.toByteArray("ubj");
-        float[] scores = column(booster.inplace_predict(test.matrix(), test.size(), Feature.COUNT, Float.NaN));
+        float[] scores = predict(booster, replay.test);
         booster.dispose();
 
+        HandbookProtocol.Result result = evaluate(replay, scores);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("test_auc_roc", RankingMetrics.aucRoc(scores, test.labels()));
-        metrics.put("test_average_precision", RankingMetrics.averagePrecision(scores, test.labels()));
+        metrics.put("test_auc_roc", result.aucRoc());
+        metrics.put("test_average_precision", result.averagePrecision());
+        metrics.put("test_card_precision_at_100", result.cardPrecisionAtK());
         metrics.put("train_seconds", trainSeconds);
 
         String sha = FraudModel.sha256(bytes);
@@ -98,17 +78,50 @@ public final class Trainer {
         training.put("testRange", o.testFrom() + ".." + o.testTo());
         training.put("trainRows", train.size());
         training.put("trainFrauds", train.positives());
-        training.put("testRows", test.size());
-        training.put("testFrauds", test.positives());
+        training.put("testRowsAfterProtocol", result.transactions());
+        training.put("testFraudsAfterProtocol", result.frauds());
         training.put("rounds", o.trees());
+        training.put("labelDelayDays", dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
         ModelMetadata meta = new ModelMetadata(version, MODEL_FILE, sha, Feature.names(), o.review(), o.decline(),
                 Instant.now().toString(), training, params, metrics);
         Files.createDirectories(o.out());
         Files.write(o.out().resolve(MODEL_FILE), bytes);
         meta.write(o.out().resolve(METADATA_FILE));
-        ModelCard.write(o.out().resolve("MODEL_CARD.md"), meta);
-        System.out.printf("model %s: test AUC ROC %.4f, AP %.4f (trained in %.1f s) -> %s%n", version,
-                metrics.get("test_auc_roc"), metrics.get("test_average_precision"), trainSeconds, o.out().toAbsolutePath());
+        ModelCard.write(o.out(), meta, result, testRows(replay, scores));
+        System.out.printf("model %s on the test week (handbook protocol: %,d tx, %d frauds): AUC ROC %.4f, AP %.4f, "
+                        + "CP@100 %.4f (trained in %.1f s) -> %s%n", version, result.transactions(), result.frauds(),
+                result.aucRoc(), result.averagePrecision(), result.cardPrecisionAtK(), trainSeconds, o.out().toAbsolutePath());
+    }
+
+    static Map<String, Object> params(Options o) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("objective", "binary:logistic");
+        params.put("eval_metric", "auc");
+        params.put("max_depth", o.depth());
+        params.put("eta", o.eta());
+        params.put("min_child_weight", o.minChildWeight());
+        params.put("tree_method", "hist");
+        params.put("nthread", Runtime.getRuntime().availableProcessors());
+        params.put("seed", 0);
+        return params;
+    }
+
+    static float[] predict(Booster booster, List<HandbookReplay.Sample> rows) throws XGBoostError {
+        return column(booster.inplace_predict(Dataset.of(rows).matrix(), rows.size(), Feature.COUNT, Float.NaN));
+    }
+
+    static List<HandbookProtocol.Row> testRows(HandbookReplay replay, float[] scores) {
+        List<HandbookProtocol.Row> rows = new java.util.ArrayList<>(scores.length);
+        for (int i = 0; i < scores.length; i++) {
+            HandbookReplay.Sample s = replay.test.get(i);
+            rows.add(new HandbookProtocol.Row(s.card(), s.day(), scores[i], s.label()));
+        }
+        return HandbookProtocol.removeKnownCompromised(rows, replay.trainFraudCards(), replay.fraudCardsByDay,
+                dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
+    }
+
+    static HandbookProtocol.Result evaluate(HandbookReplay replay, float[] scores) {
+        return HandbookProtocol.evaluate(testRows(replay, scores), 100);
     }
 
     static Booster train(Dataset data, Map<String, Object> params, int rounds) throws XGBoostError {
@@ -131,6 +144,14 @@ public final class Trainer {
 
     /** Rows and labels collected in memory (a week of handbook data is ~70k rows). */
     static final class Dataset {
+        static Dataset of(List<HandbookReplay.Sample> samples) {
+            Dataset d = new Dataset();
+            for (HandbookReplay.Sample s : samples) {
+                d.add(s.features(), s.label());
+            }
+            return d;
+        }
+
         private float[] data = new float[1 << 20];
         private int[] labels = new int[1 << 16];
         private int size;
