@@ -17,6 +17,7 @@ import dev.fraudscore.node.features.FeaturesVerticle;
 import dev.fraudscore.node.http.HttpIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
+import dev.fraudscore.node.labels.LabelsVerticle;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -154,6 +155,7 @@ public final class FraudNode implements AutoCloseable {
         await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
         await(deploy(vertx, () -> new FeaturesVerticle(hz), c.features().instances()));
         await(deploy(vertx, () -> new DecisionVerticle(c, hz, thresholds), c.decision().instances()));
+        await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {
             await(deploy(vertx, () -> new KafkaIngestVerticle(c), c.kafka().instances()));
         }

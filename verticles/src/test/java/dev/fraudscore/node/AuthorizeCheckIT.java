@@ -173,7 +173,7 @@ class AuthorizeCheckIT {
                 new Case("application/json", "[1]", 400, "body", "json_object"),
                 new Case("text/plain", ok.encode(), 415, "Content-Type", "media_type"),
                 new Case("application/json", "{\"pad\":\"" + "x".repeat(20_000) + "\"}", 413, "body", "max_size"),
-                new Case("application/json", ok.copy().put("amount", -3).encode(), 400, "amount", "positive"),
+                new Case("application/json", ok.copy().put("amount", -3).encode(), 400, "amount", "non_negative"),
                 new Case("application/json", ok.copy().put("amount", 1e12).encode(), 400, "amount", "max"),
                 new Case("application/json", ok.copy().put("amount", "10").encode(), 400, "amount", "type_number"),
                 new Case("application/json", ok.copy().put("currency", "euro").encode(), 400, "currency", "iso4217"),

@@ -62,6 +62,40 @@ public final class TransactionValidator {
                 customerId, deviceId, ipAddress, mcc, country, channel);
     }
 
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9_\\-]{1,32}");
+
+    /** Parses a label: transactionId and fraud (a JSON boolean) required; source, cardId, terminalId, timestamp optional. */
+    public Label parseLabel(Map<String, ?> in) {
+        String transactionId = id(in, "transactionId", ID, true);
+        Object fraud = in.get("fraud");
+        if (fraud == null) {
+            throw new ValidationException("fraud", "required", "fraud is required (true or false)");
+        }
+        if (!(fraud instanceof Boolean f)) {
+            throw new ValidationException("fraud", "type_boolean", "fraud must be a JSON boolean");
+        }
+        String source = string(in, "source", false);
+        if (source == null) {
+            source = "unspecified";
+        } else if (!SOURCE.matcher(source).matches()) {
+            throw new ValidationException("source", "identifier", "source must be 1-32 of a-z 0-9 _ -, e.g. chargeback");
+        }
+        String cardId = id(in, "cardId", TOKEN, false);
+        if (cardId != null && Luhn.looksLikePan(cardId)) {
+            throw new ValidationException("cardId", "not_a_pan", "cardId looks like a raw card number; send a token");
+        }
+        String terminalId = id(in, "terminalId", ID, false);
+        OffsetDateTime timestamp = in.get("timestamp") == null ? null : timestamp(in);
+        boolean some = cardId != null || terminalId != null || timestamp != null;
+        boolean all = cardId != null && terminalId != null && timestamp != null;
+        if (some && !all) {
+            String missing = cardId == null ? "cardId" : terminalId == null ? "terminalId" : "timestamp";
+            throw new ValidationException(missing, "required_with",
+                    "cardId, terminalId and timestamp go together: give all three or none");
+        }
+        return new Label(transactionId, f, source, cardId, terminalId, timestamp);
+    }
+
     private static String string(Map<String, ?> in, String field, boolean required) {
         Object value = in.get(field);
         if (value == null) {
@@ -121,8 +155,9 @@ public final class TransactionValidator {
         } catch (NumberFormatException e) {
             throw new ValidationException("amount", "type_number", "amount must be a finite number");
         }
-        if (amount.signum() <= 0) {
-            throw new ValidationException("amount", "positive", "amount must be greater than zero");
+        if (amount.signum() < 0) {
+            // zero is a real authorization (card verification); negative is not
+            throw new ValidationException("amount", "non_negative", "amount must not be negative");
         }
         if (amount.compareTo(MAX_AMOUNT) > 0) {
             throw new ValidationException("amount", "max", "amount must not exceed " + MAX_AMOUNT.toPlainString());

@@ -50,6 +50,13 @@ class TransactionValidatorTest {
     }
 
     @Test
+    void zeroAmountIsACardVerification() {
+        Map<String, Object> in = valid();
+        in.put("amount", 0);
+        assertEquals(0, validator.parse(in).amount().signum());
+    }
+
+    @Test
     void wholeAmountKeepsZeroScale() {
         Map<String, Object> in = valid();
         in.put("amount", 1000);
@@ -89,7 +96,7 @@ class TransactionValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0, positive", "-5, positive", "1000000000.01, max", "12.345, scale"})
+    @CsvSource({"-0.01, non_negative", "-5, non_negative", "1000000000.01, max", "12.345, scale"})
     void badAmountsAreRejected(String amount, String rule) {
         Map<String, Object> in = valid();
         in.put("amount", new BigDecimal(amount));

@@ -13,6 +13,8 @@ public final class Addresses {
     public static final String SCORING_SCORE = "fraud.scoring.score";
     /** {@link DecisionEvent} (send): REVIEW and DECLINE decisions, to Kafka "fraud-alerts". */
     public static final String ALERTS_RAISE = "fraud.alerts.raise";
+    /** {@code Label} -> {@link LabelResult}: store a verdict and apply it once to card and terminal velocity. */
+    public static final String LABELS_APPLY = "fraud.labels.apply";
     /** {@link DecisionEvent} -> null once the row is in PostgreSQL or in the durable spool. */
     public static final String AUDIT_WRITE = "fraud.audit.write";
 }

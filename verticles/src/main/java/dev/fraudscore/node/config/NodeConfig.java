@@ -12,12 +12,12 @@ import java.util.Map;
 
 /** The node's whole configuration, typed and validated. Build with {@link #from(JsonObject)}. */
 public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
-                         Scoring scoring, Decision decision, Alerts alerts, Audit audit) {
+                         Scoring scoring, Decision decision, Alerts alerts, Labels labels, Audit audit) {
 
     public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {
     }
 
-    public record Topics(String transactions, String decisions, String alerts, String dlq) {
+    public record Topics(String transactions, String decisions, String alerts, String dlq, String labels) {
     }
 
     public record Kafka(String bootstrapServers, int embeddedPort, int embeddedControllerPort, Path embeddedDataDir,
@@ -63,6 +63,9 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
     public record Alerts(int instances) {
     }
 
+    public record Labels(int instances) {
+    }
+
     public record Audit(int instances, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {
     }
 
@@ -89,7 +92,8 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
                 k.integer("maxInFlight", 1, 1_000_000), k.longValue("commitIntervalMs", 10, 60_000),
                 k.integer("maxPollRecords", 1, 100_000), k.bool("createTopics"), k.integer("partitions", 1, 10_000),
                 k.integer("replicationFactor", 1, 16),
-                new Topics(kt.nonEmpty("transactions"), kt.nonEmpty("decisions"), kt.nonEmpty("alerts"), kt.nonEmpty("dlq")));
+                new Topics(kt.nonEmpty("transactions"), kt.nonEmpty("decisions"), kt.nonEmpty("alerts"), kt.nonEmpty("dlq"),
+                        kt.nonEmpty("labels")));
 
         Settings p = Settings.of(root, "postgres");
         String url = p.string("url").trim();
@@ -137,12 +141,13 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         Decision decision = new Decision(d.integer("instances", 1, 256), review, decline, failMode);
 
         Alerts alerts = new Alerts(Settings.of(root, "alerts").integer("instances", 1, 64));
+        Labels labels = new Labels(Settings.of(root, "labels").integer("instances", 1, 64));
 
         Settings a = Settings.of(root, "audit");
         Audit audit = new Audit(a.integer("instances", 1, 64), a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000), Path.of(a.nonEmpty("spoolDir")), a.longValue("retryIntervalMs", 10, 600_000));
 
-        return new NodeConfig(id, http, kafka, postgres, cluster, features, scoring, decision, alerts, audit);
+        return new NodeConfig(id, http, kafka, postgres, cluster, features, scoring, decision, alerts, labels, audit);
     }
 
     private static void checkThreshold(String key, double v) {
@@ -160,10 +165,10 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
     }
 
     public NodeConfig withKafka(Kafka k) {
-        return new NodeConfig(nodeId, http, k, postgres, cluster, features, scoring, decision, alerts, audit);
+        return new NodeConfig(nodeId, http, k, postgres, cluster, features, scoring, decision, alerts, labels, audit);
     }
 
     public NodeConfig withPostgres(Postgres p) {
-        return new NodeConfig(nodeId, http, kafka, p, cluster, features, scoring, decision, alerts, audit);
+        return new NodeConfig(nodeId, http, kafka, p, cluster, features, scoring, decision, alerts, labels, audit);
     }
 }

@@ -1,11 +1,13 @@
 package dev.fraudscore.node.http;
 
+import dev.fraudscore.domain.Label;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.LabelResult;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.config.NodeConfig;
@@ -33,6 +35,7 @@ import java.time.Clock;
  */
 public final class HttpIngestVerticle extends VerticleBase {
     public static final String AUTHORIZE_CHECK = "/v1/authorize-check";
+    public static final String LABELS = "/v1/labels";
 
     private final NodeConfig config;
     private final PrometheusMeterRegistry registry;
@@ -53,6 +56,10 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .consumes("application/json")
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(this::authorizeCheck);
+        router.post(LABELS)
+                .consumes("application/json")
+                .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+                .handler(this::label);
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.errorHandler(400, ctx -> error(ctx, 400, "bad request", null, "malformed_request"));
@@ -71,17 +78,49 @@ public final class HttpIngestVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private void authorizeCheck(RoutingContext ctx) {
-        long received = System.nanoTime();
+    /** The request body as a JSON object, or null after answering 400. */
+    private static JsonObject jsonBody(RoutingContext ctx) {
         Object body;
         try {
             body = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
         } catch (DecodeException e) {
             error(ctx, 400, "request body is not valid JSON", "body", "malformed_json");
-            return;
+            return null;
         }
         if (!(body instanceof JsonObject json)) {
             error(ctx, 400, "request body must be a JSON object", "body", "json_object");
+            return null;
+        }
+        return json;
+    }
+
+    private void label(RoutingContext ctx) {
+        JsonObject json = jsonBody(ctx);
+        if (json == null) {
+            return;
+        }
+        Label label;
+        try {
+            label = validator.parseLabel(json.getMap());
+        } catch (ValidationException e) {
+            error(ctx, 400, e.getMessage(), e.field(), e.rule());
+            return;
+        }
+        vertx.eventBus().<LabelResult>request(Addresses.LABELS_APPLY, label, pipelineDelivery).onComplete(ar -> {
+            if (ar.succeeded()) {
+                LabelResult r = ar.result().body();
+                ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                        .put("transactionId", r.transactionId()).put("fraud", r.fraud()).put("change", r.change()).encode());
+            } else {
+                failure(ctx, ar.cause());
+            }
+        });
+    }
+
+    private void authorizeCheck(RoutingContext ctx) {
+        long received = System.nanoTime();
+        JsonObject json = jsonBody(ctx);
+        if (json == null) {
             return;
         }
         Transaction tx;
@@ -127,6 +166,7 @@ public final class HttpIngestVerticle extends VerticleBase {
             }
             switch (re.failureCode()) {
                 case Codes.CONFLICT -> error(ctx, 409, msg, "transactionId", rule);
+                case Codes.NOT_FOUND -> error(ctx, 404, msg, "transactionId", rule);
                 case Codes.OVERLOADED, Codes.UNAVAILABLE -> {
                     ctx.response().putHeader("Retry-After", "1");
                     error(ctx, 503, msg, null, rule);

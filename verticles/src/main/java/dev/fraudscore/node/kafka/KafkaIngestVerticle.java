@@ -1,10 +1,12 @@
 package dev.fraudscore.node.kafka;
 
+import dev.fraudscore.domain.Label;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.LabelResult;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.config.NodeConfig;
@@ -69,7 +71,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         });
         consumer.handler(this::onRecord);
         vertx.setPeriodic(config.kafka().commitIntervalMs(), id -> commit());
-        return consumer.subscribe(config.kafka().topics().transactions());
+        return consumer.subscribe(java.util.Set.of(config.kafka().topics().transactions(), config.kafka().topics().labels()));
     }
 
     @Override
@@ -85,11 +87,20 @@ public final class KafkaIngestVerticle extends VerticleBase {
             paused = true;
             consumer.pause();
         }
+        boolean isLabel = record.topic().equals(config.kafka().topics().labels());
         Transaction tx;
         try {
             Object parsed = record.value() == null ? null : Json.decodeValue(record.value());
             if (!(parsed instanceof JsonObject json)) {
                 deadLetter(record, "json_object", null, "record value must be a JSON object").onComplete(v -> done(tp, record));
+                return;
+            }
+            if (isLabel) {
+                Label label = validator.parseLabel(json.getMap());
+                vertx.eventBus().<LabelResult>request(Addresses.LABELS_APPLY, label, pipelineDelivery)
+                        .<Void>mapEmpty()
+                        .recover(e -> deadLetter(record, "label_failed", "transactionId", e.getMessage()))
+                        .onComplete(v -> done(tp, record));
                 return;
             }
             tx = validator.parse(json.getMap());

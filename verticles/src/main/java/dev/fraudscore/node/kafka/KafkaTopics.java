@@ -29,7 +29,7 @@ public final class KafkaTopics {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : List.of(t.transactions(), t.decisions(), t.alerts(), t.dlq())) {
+            for (String name : List.of(t.transactions(), t.decisions(), t.alerts(), t.dlq(), t.labels())) {
                 if (!existing.contains(name)) {
                     missing.add(new NewTopic(name, kafka.partitions(), (short) kafka.replicationFactor()));
                 }

@@ -1,0 +1,340 @@
+package dev.fraudscore.bench;
+
+import dev.fraudscore.features.LabelSchedule;
+import dev.fraudscore.model.HandbookCsv;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Streams a handbook-format CSV through a running platform in timestamp order, feeding each fraud label
+ * back {@code --label-delay-days} of event time after its transaction, so every feature is computed
+ * online as in production.
+ * <ul>
+ *   <li>{@code --mode http} (default): POST /v1/authorize-check and /v1/labels. Never two transactions of
+ *   one card or of one terminal in flight at once, and labels applied only once every earlier transaction
+ *   is decided: the online features equal the offline ones exactly.</li>
+ *   <li>{@code --mode kafka}: records on "transactions" (keyed by card) and "labels"; faster, card order
+ *   kept by the partitioning, terminal order and label timing only approximately.</li>
+ * </ul>
+ * Transaction ids are {@code <prefix>-<TRANSACTION_ID>}, cards {@code card-<CUSTOMER_ID>}, terminals
+ * {@code term-<TERMINAL_ID>}, amounts in EUR, timestamps read as UTC.
+ */
+public final class Replay {
+    private Replay() {
+    }
+
+    record Tx(String id, String card, String terminal, double amount, String timestamp, long millis, int fraud) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("data", "../shared/data/handbook/transactions.csv.gz");
+        o.put("url", "http://127.0.0.1:8080");
+        o.put("mode", "http");
+        o.put("bootstrap", "127.0.0.1:19092");
+        o.put("from", "2018-04-01");
+        o.put("to", "2100-01-01");
+        o.put("label-delay-days", "7");
+        o.put("concurrency", "32");
+        o.put("prefix", "hb");
+        o.put("genuine-labels", "false");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
+            }
+            o.put(args[i].substring(2), args[i + 1]);
+        }
+        Summary s = run(o);
+        System.out.println(s.render());
+        System.exit(s.errors.get() == 0 ? 0 : 1);
+    }
+
+    /** Counts and timings of a replay. */
+    static final class Summary {
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong done = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong labels = new AtomicLong();
+        final Map<String, Long> outcomes = new TreeMap<>();
+        final Map<Integer, Long> statuses = new TreeMap<>();
+        final Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        double seconds;
+        long total;
+        String mode;
+
+        synchronized void record(int status, String outcome, long micros) {
+            statuses.merge(status, 1L, Long::sum);
+            if (outcome != null) {
+                outcomes.merge(outcome, 1L, Long::sum);
+            }
+            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+        }
+
+        synchronized String errorStatuses() {
+            Map<Integer, Long> e = new TreeMap<>(statuses);
+            e.remove(200);
+            return e.isEmpty() ? "" : e.toString();
+        }
+
+        String render() {
+            StringBuilder b = new StringBuilder("\nreplay summary (").append(mode).append(")\n");
+            b.append(String.format("  transactions  %,d sent, %,d answered, %,d errors%n", sent.get(), done.get(), errors.get()));
+            b.append(String.format("  labels        %,d fed back%n", labels.get()));
+            b.append(String.format("  decisions     %s%n", outcomes));
+            b.append(String.format("  statuses      %s%n", statuses));
+            b.append(String.format("  elapsed       %.1f s, %,.0f transactions/s%n", seconds, done.get() / Math.max(seconds, 1e-3)));
+            if (latency.getTotalCount() > 0) {
+                b.append(String.format("  latency ms    p50 %.2f  p99 %.2f  max %.2f%n", latency.getValueAtPercentile(50) / 1e3,
+                        latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3));
+            }
+            return b.toString();
+        }
+    }
+
+    static Summary run(Map<String, String> o) throws Exception {
+        Path data = Path.of(o.get("data"));
+        LocalDate from = LocalDate.parse(o.get("from"));
+        LocalDate to = LocalDate.parse(o.get("to"));
+        String prefix = o.get("prefix");
+        boolean genuineLabels = Boolean.parseBoolean(o.get("genuine-labels"));
+        Summary summary = new Summary();
+        summary.mode = o.get("mode");
+        long[] total = {0};
+        HandbookCsv.forEach(data, r -> {
+            LocalDate d = r.timestamp().toLocalDate();
+            if (!d.isBefore(from) && !d.isAfter(to)) {
+                total[0]++;
+            }
+        });
+        summary.total = total[0];
+        Sink sink = switch (o.get("mode")) {
+            case "http" -> new HttpSink(URI.create(o.get("url")), Integer.parseInt(o.get("concurrency")), summary);
+            case "kafka" -> new KafkaSink(o.get("bootstrap"), summary);
+            default -> throw new IllegalArgumentException("--mode is http or kafka");
+        };
+        LabelSchedule<Tx> schedule = new LabelSchedule<>(Duration.ofDays(Long.parseLong(o.get("label-delay-days"))));
+        long start = System.nanoTime();
+        try (Progress p = new Progress(summary.total, summary.done,
+                () -> String.format("labels %,d  errors %,d %s", summary.labels.get(), summary.errors.get(), summary.errorStatuses()))) {
+            HandbookCsv.forEach(data, r -> {
+                LocalDate d = r.timestamp().toLocalDate();
+                if (d.isBefore(from) || d.isAfter(to)) {
+                    return;
+                }
+                long t = r.timestamp().toInstant().toEpochMilli();
+                Tx tx = new Tx(prefix + "-" + r.transactionId(), "card-" + r.customerId(), "term-" + r.terminalId(), r.amount(),
+                        r.timestamp().toString(), t, r.fraud());
+                List<Tx> due = schedule.due(t);
+                if (!due.isEmpty()) {
+                    sink.labels(due);
+                }
+                sink.transaction(tx);
+                if (tx.fraud() == 1 || genuineLabels) {
+                    schedule.add(t, tx);
+                }
+            });
+            sink.close();
+        }
+        summary.seconds = (System.nanoTime() - start) / 1e9;
+        return summary;
+    }
+
+    static JsonObject txJson(Tx tx) {
+        return new JsonObject().put("transactionId", tx.id()).put("cardId", tx.card()).put("terminalId", tx.terminal())
+                .put("amount", tx.amount()).put("currency", "EUR").put("timestamp", tx.timestamp());
+    }
+
+    static JsonObject labelJson(Tx tx) {
+        return new JsonObject().put("transactionId", tx.id()).put("fraud", tx.fraud() == 1).put("source", "replay")
+                .put("cardId", tx.card()).put("terminalId", tx.terminal()).put("timestamp", tx.timestamp());
+    }
+
+    interface Sink {
+        void transaction(Tx tx);
+
+        void labels(List<Tx> labels);
+
+        void close();
+    }
+
+    /** HTTP with per-card and per-terminal ordering and a barrier before each batch of labels. */
+    static final class HttpSink implements Sink {
+        private final Vertx vertx = Vertx.vertx();
+        /** Every request starts on this one event-loop context, never from the reading thread. */
+        private final io.vertx.core.Context context = vertx.getOrCreateContext();
+        private final HttpClient client;
+        private final int concurrency;
+        private final Summary summary;
+        private final Set<String> busy = new HashSet<>();
+        private int inFlight;
+
+        HttpSink(URI url, int concurrency, Summary summary) {
+            this.concurrency = concurrency;
+            this.summary = summary;
+            this.client = vertx.httpClientBuilder()
+                    .with(new HttpClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()).setKeepAlive(true))
+                    .with(new PoolOptions().setHttp1MaxSize(concurrency)).build();
+        }
+
+        private synchronized void awaitSlot(Tx tx) {
+            while (inFlight >= concurrency || busy.contains(tx.card()) || busy.contains(tx.terminal())) {
+                waitQuietly();
+            }
+            inFlight++;
+            busy.add(tx.card());
+            busy.add(tx.terminal());
+        }
+
+        private synchronized void release(Tx tx) {
+            inFlight--;
+            busy.remove(tx.card());
+            busy.remove(tx.terminal());
+            notifyAll();
+        }
+
+        private synchronized void drain() {
+            while (inFlight > 0) {
+                waitQuietly();
+            }
+        }
+
+        private void waitQuietly() {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private Future<JsonObject> post(String path, JsonObject body) {
+            io.vertx.core.Promise<JsonObject> promise = io.vertx.core.Promise.promise();
+            context.runOnContext(v -> send(path, body).onComplete(promise));
+            return promise.future();
+        }
+
+        private Future<JsonObject> send(String path, JsonObject body) {
+            Buffer payload = body.toBuffer();
+            return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                            .putHeader("Content-Type", "application/json").setTimeout(30_000))
+                    .compose(req -> req.send(payload))
+                    .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode()).put("body", b.toString())));
+        }
+
+        @Override
+        public void transaction(Tx tx) {
+            awaitSlot(tx);
+            summary.sent.incrementAndGet();
+            long t0 = System.nanoTime();
+            post("/v1/authorize-check", txJson(tx)).onComplete(ar -> {
+                long micros = (System.nanoTime() - t0) / 1000;
+                if (ar.succeeded() && ar.result().getInteger("status") == 200) {
+                    summary.record(200, new JsonObject(ar.result().getString("body")).getString("decision"), micros);
+                } else {
+                    summary.errors.incrementAndGet();
+                    summary.record(ar.succeeded() ? ar.result().getInteger("status") : -1, null, micros);
+                    if (summary.errors.get() <= 5) {
+                        System.err.printf("%n%s -> %s%n", tx.id(), ar.succeeded() ? ar.result().encode() : ar.cause().toString());
+                    }
+                }
+                summary.done.incrementAndGet();
+                release(tx);
+            });
+        }
+
+        @Override
+        public void labels(List<Tx> labels) {
+            drain();
+            List<Future<JsonObject>> posts = new ArrayList<>(labels.size());
+            for (Tx tx : labels) {
+                posts.add(post("/v1/labels", labelJson(tx)));
+            }
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            Future.join(posts).onComplete(ar -> all.complete(null));
+            all.join();
+            for (Future<JsonObject> f : posts) {
+                if (f.succeeded() && f.result().getInteger("status") == 200) {
+                    summary.labels.incrementAndGet();
+                } else {
+                    summary.errors.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            drain();
+            client.close().await();
+            vertx.close().await();
+        }
+    }
+
+    /** Kafka: transactions keyed by card, labels on "labels" when due; waits for the producer's acks. */
+    static final class KafkaSink implements Sink {
+        private final KafkaProducer<String, String> producer;
+        private final Summary summary;
+
+        KafkaSink(String bootstrap, Summary summary) {
+            this.summary = summary;
+            Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", "5",
+                    "batch.size", "262144", "compression.type", "lz4");
+            producer = new KafkaProducer<>(c, new StringSerializer(), new StringSerializer());
+        }
+
+        @Override
+        public void transaction(Tx tx) {
+            summary.sent.incrementAndGet();
+            producer.send(new ProducerRecord<>("transactions", tx.card(), txJson(tx).encode()), (md, e) -> {
+                if (e != null) {
+                    summary.errors.incrementAndGet();
+                }
+                summary.done.incrementAndGet();
+            });
+        }
+
+        @Override
+        public void labels(List<Tx> labels) {
+            producer.flush();
+            for (Tx tx : labels) {
+                producer.send(new ProducerRecord<>("labels", tx.card(), labelJson(tx).encode()), (md, e) -> {
+                    if (e != null) {
+                        summary.errors.incrementAndGet();
+                    } else {
+                        summary.labels.incrementAndGet();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(60));
+        }
+    }
+}
