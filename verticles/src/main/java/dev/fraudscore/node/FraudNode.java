@@ -3,9 +3,8 @@ package dev.fraudscore.node;
 import dev.fraudscore.devinfra.EmbeddedPostgresServer;
 import dev.fraudscore.devinfra.KafkaBroker;
 import dev.fraudscore.domain.Thresholds;
-import dev.fraudscore.model.FraudModel;
 import dev.fraudscore.model.ModelLoadException;
-import dev.fraudscore.model.ModelMetadata;
+import dev.fraudscore.node.admin.AdminVerticle;
 import dev.fraudscore.node.alerts.AlertsVerticle;
 import dev.fraudscore.node.audit.AuditVerticle;
 import dev.fraudscore.node.bus.Codecs;
@@ -51,16 +50,19 @@ public final class FraudNode implements AutoCloseable {
 
     private final NodeConfig config;
     private final Vertx vertx;
-    private final FraudModel model;
+    private final ModelHolder models;
     private final List<AutoCloseable> infrastructure;
     private final int httpPort;
+    private final int adminPort;
 
-    private FraudNode(NodeConfig config, Vertx vertx, FraudModel model, List<AutoCloseable> infrastructure, int httpPort) {
+    private FraudNode(NodeConfig config, Vertx vertx, ModelHolder models, List<AutoCloseable> infrastructure, int httpPort,
+                      int adminPort) {
         this.config = config;
         this.vertx = vertx;
-        this.model = model;
+        this.models = models;
         this.infrastructure = infrastructure;
         this.httpPort = httpPort;
+        this.adminPort = adminPort;
     }
 
     public static void main(String[] args) {
@@ -100,8 +102,11 @@ public final class FraudNode implements AutoCloseable {
     }
 
     public static FraudNode start(NodeConfig config) throws Exception {
-        // the model first: a refused model must stop start-up before anything is started or migrated
-        FraudModel model = FraudModel.load(config.scoring().modelPath());
+        // the models first: a refused model must stop start-up before anything is started or migrated
+        ModelHolder models = new ModelHolder(config.decision(), ModelHolder.load(config.scoring().modelPath(), config.decision()));
+        if (config.scoring().challengerPath() != null) {
+            models.shadow(config.scoring().challengerPath());
+        }
         List<AutoCloseable> infrastructure = new ArrayList<>();
         try {
             if (config.postgres().embedded()) {
@@ -118,8 +123,9 @@ public final class FraudNode implements AutoCloseable {
             }
             Migrations.migrate(config.postgres().url());
             KafkaTopics.ensure(config.kafka());
-            Thresholds thresholds = thresholds(config.decision(), model.metadata());
-            LOG.info("serving model {} with REVIEW >= {} and DECLINE >= {}", model.version(), thresholds.review(), thresholds.decline());
+            Thresholds thresholds = models.champion().thresholds();
+            LOG.info("serving model {} with REVIEW >= {} and DECLINE >= {}", models.champion().version(), thresholds.review(),
+                    thresholds.decline());
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.config(config));
@@ -130,14 +136,14 @@ public final class FraudNode implements AutoCloseable {
                     .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
             Codecs.register(vertx);
             try {
-                int port = deploy(vertx, config, cluster, model, thresholds, registry);
-                return new FraudNode(config, vertx, model, infrastructure, port);
+                int[] ports = deploy(vertx, config, cluster, models, registry);
+                return new FraudNode(config, vertx, models, infrastructure, ports[0], ports[1]);
             } catch (Exception e) {
                 vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
                 throw e;
             }
         } catch (Exception e) {
-            model.close();
+            models.close();
             for (AutoCloseable c : infrastructure) {
                 c.close();
             }
@@ -145,16 +151,15 @@ public final class FraudNode implements AutoCloseable {
         }
     }
 
-    private static int deploy(Vertx vertx, NodeConfig config, HazelcastClusterManager cluster, FraudModel model,
-                              Thresholds thresholds, PrometheusMeterRegistry registry) throws Exception {
-        ModelHolder holder = new ModelHolder(model);
+    private static int[] deploy(Vertx vertx, NodeConfig config, HazelcastClusterManager cluster, ModelHolder holder,
+                                PrometheusMeterRegistry registry) throws Exception {
         var hz = cluster.getHazelcastInstance();
         NodeConfig c = config;
         await(deploy(vertx, () -> new AuditVerticle(c), c.audit().instances()));
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
         await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
         await(deploy(vertx, () -> new FeaturesVerticle(hz), c.features().instances()));
-        await(deploy(vertx, () -> new DecisionVerticle(c, hz, thresholds), c.decision().instances()));
+        await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder), c.decision().instances()));
         await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {
             await(deploy(vertx, () -> new KafkaIngestVerticle(c), c.kafka().instances()));
@@ -167,7 +172,9 @@ public final class FraudNode implements AutoCloseable {
             }
             return v;
         }, c.http().instances()));
-        return http.get(0).actualPort();
+        AdminVerticle admin = new AdminVerticle(c, holder);
+        await(vertx.deployVerticle(admin));
+        return new int[]{http.get(0).actualPort(), admin.actualPort()};
     }
 
     private static Future<String> deploy(Vertx vertx, Supplier<? extends Deployable> verticle, int instances) {
@@ -176,16 +183,6 @@ public final class FraudNode implements AutoCloseable {
 
     private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    }
-
-    static Thresholds thresholds(NodeConfig.Decision d, ModelMetadata meta) {
-        double review = d.reviewThreshold() >= 0 ? d.reviewThreshold() : meta.reviewThreshold();
-        double decline = d.declineThreshold() >= 0 ? d.declineThreshold() : meta.declineThreshold();
-        try {
-            return new Thresholds(review, decline);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("decision.reviewThreshold", e.getMessage());
-        }
     }
 
     public NodeConfig config() {
@@ -200,13 +197,17 @@ public final class FraudNode implements AutoCloseable {
         return httpPort;
     }
 
+    public int adminPort() {
+        return adminPort;
+    }
+
     String banner() {
         String host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
         String base = "http://" + host + ":" + httpPort;
         return String.join("\n",
                 "",
                 "fraudscore node " + config.nodeId() + " is ready",
-                "  model        " + model.version(),
+                "  model        " + models.champion().version() + "   (admin: http://" + config.admin().host() + ":" + adminPort + "/admin/models)",
                 "  HTTP         " + base + HttpIngestVerticle.AUTHORIZE_CHECK + "   (metrics: " + base + "/metrics)",
                 "  Kafka        " + config.kafka().bootstrapServers() + "  topics: " + config.kafka().topics(),
                 "  PostgreSQL   " + config.postgres().url().replaceAll(":[^:@/]+@", ":***@") + "  (audit.decisions)",
@@ -225,7 +226,7 @@ public final class FraudNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing Vert.x: {}", e.toString());
         }
-        model.close();
+        models.close();
         for (int i = infrastructure.size() - 1; i >= 0; i--) {
             try {
                 infrastructure.get(i).close();

@@ -18,7 +18,7 @@ class DecisionJsonTest {
     private static Decision decision(double score, boolean degraded) {
         return new Decision("t1", Outcome.REVIEW, score, List.of(new Reason("AMOUNT", 950.0, 2.34567f)), degraded ? null : "xgb-1",
                 new Thresholds(0.5, 0.9), degraded, degraded ? "scoring_unavailable" : null, Instant.parse("2026-11-21T10:00:00Z"),
-                "node-a", new StageTimings(10, 20, 30, 70));
+                "node-a", new StageTimings(10, 20, 30, 70), Double.NaN, null);
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class Replay {
     record Tx(String id, String card, String terminal, double amount, String timestamp, long millis, int fraud) {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** The options and their defaults. */
+    public static Map<String, String> defaults() {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("data", "../shared/data/handbook/transactions.csv.gz");
         o.put("url", "http://127.0.0.1:8080");
@@ -64,6 +65,11 @@ public final class Replay {
         o.put("concurrency", "32");
         o.put("prefix", "hb");
         o.put("genuine-labels", "false");
+        return o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = defaults();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
@@ -76,11 +82,11 @@ public final class Replay {
     }
 
     /** Counts and timings of a replay. */
-    static final class Summary {
+    public static final class Summary {
         final AtomicLong sent = new AtomicLong();
-        final AtomicLong done = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
-        final AtomicLong labels = new AtomicLong();
+        public final AtomicLong done = new AtomicLong();
+        public final AtomicLong errors = new AtomicLong();
+        public final AtomicLong labels = new AtomicLong();
         final Map<String, Long> outcomes = new TreeMap<>();
         final Map<Integer, Long> statuses = new TreeMap<>();
         final Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
@@ -117,7 +123,7 @@ public final class Replay {
         }
     }
 
-    static Summary run(Map<String, String> o) throws Exception {
+    public static Summary run(Map<String, String> o) throws Exception {
         Path data = Path.of(o.get("data"));
         LocalDate from = LocalDate.parse(o.get("from"));
         LocalDate to = LocalDate.parse(o.get("to"));

@@ -22,7 +22,8 @@ final class AuditRows {
             {"ip_address", "inet"}, {"source", "text"}, {"decision", "text"}, {"score", "real"},
             {"review_threshold", "real"}, {"decline_threshold", "real"}, {"reasons", "jsonb"}, {"features", "jsonb"},
             {"model_version", "text"}, {"node_id", "text"}, {"degraded", "boolean"}, {"degraded_reason", "text"},
-            {"idempotency_us", "integer"}, {"features_us", "integer"}, {"scoring_us", "integer"}, {"total_us", "integer"}};
+            {"idempotency_us", "integer"}, {"features_us", "integer"}, {"scoring_us", "integer"}, {"total_us", "integer"},
+            {"challenger_version", "text"}, {"challenger_score", "real"}};
 
     static final int WIDTH = COLUMNS.length;
 
@@ -61,7 +62,8 @@ final class AuditRows {
                 DecisionJson.reasons(d).encode(), features(event.features()),
                 d.modelVersion(), d.nodeId(), Boolean.toString(d.degraded()), d.degradedReason(),
                 Long.toString(d.timings().idempotencyMicros()), Long.toString(d.timings().featuresMicros()),
-                Long.toString(d.timings().scoringMicros()), Long.toString(d.timings().totalMicros())};
+                Long.toString(d.timings().scoringMicros()), Long.toString(d.timings().totalMicros()),
+                d.challengerVersion(), Double.isFinite(d.challengerScore()) ? Double.toString(d.challengerScore()) : null};
     }
 
     /** Feature values keyed by feature name; missing values are null. */
@@ -83,7 +85,7 @@ final class AuditRows {
         for (int r = 0; r < rows.size(); r++) {
             String[] row = rows.get(r);
             for (int c = 0; c < WIDTH; c++) {
-                cols[c][r] = row[c];
+                cols[c][r] = c < row.length ? row[c] : null; // spooled by an older version: columns it lacked are null
             }
         }
         return cols;

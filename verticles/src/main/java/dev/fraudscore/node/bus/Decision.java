@@ -9,10 +9,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The platform's answer for one transaction. {@code degraded} is set when a stage failed or ran past its
+ * The platform's answer for one transaction. {@code challengerScore}/{@code challengerVersion}: a shadow
+ * model's score, recorded but never used for the outcome (NaN and null when none ran). {@code degraded} is set when a stage failed or ran past its
  * deadline and the outcome came from the fail-open / fail-closed policy; {@code degradedReason} says why.
  */
 public record Decision(String transactionId, Outcome outcome, double score, List<Reason> reasons, String modelVersion,
                        Thresholds thresholds, boolean degraded, String degradedReason, Instant decidedAt, String nodeId,
-                       StageTimings timings) implements Serializable {
+                       StageTimings timings, double challengerScore, String challengerVersion) implements Serializable {
 }

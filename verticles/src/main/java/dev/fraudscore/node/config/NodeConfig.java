@@ -11,10 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The node's whole configuration, typed and validated. Build with {@link #from(JsonObject)}. */
-public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
+public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
                          Scoring scoring, Decision decision, Alerts alerts, Labels labels, Audit audit) {
 
     public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {
+    }
+
+    public record Admin(String host, int port) {
     }
 
     public record Topics(String transactions, String decisions, String alerts, String dlq, String labels) {
@@ -50,7 +53,7 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
                            long inProgressStaleMs) {
     }
 
-    public record Scoring(int instances, Path modelPath, int workerPoolSize, int batchMaxSize, long batchMaxWaitMs,
+    public record Scoring(int instances, Path modelPath, Path challengerPath, int workerPoolSize, int batchMaxSize, long batchMaxWaitMs,
                           int queueMaxSize, long timeoutMs, int topReasons) {
     }
 
@@ -83,6 +86,9 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         Settings h = Settings.of(root, "http");
         Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 1, 256),
                 h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000));
+
+        Settings ad = Settings.of(root, "admin");
+        Admin admin = new Admin(ad.nonEmpty("host"), ad.port("port"));
 
         Settings k = Settings.of(root, "kafka");
         Settings ke = k.section("embedded");
@@ -120,6 +126,7 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         Settings s = Settings.of(root, "scoring");
         int batchMaxSize = s.integer("batchMaxSize", 1, 4096);
         Scoring scoring = new Scoring(s.integer("instances", 1, 256), Path.of(s.nonEmpty("modelPath")),
+                s.string("challengerPath").isBlank() ? null : Path.of(s.string("challengerPath")),
                 s.integer("workerPoolSize", 1, 256), batchMaxSize, s.longValue("batchMaxWaitMs", 0, 1000),
                 s.integer("queueMaxSize", batchMaxSize, 10_000_000), s.longValue("timeoutMs", 1, 60_000),
                 s.integer("topReasons", 0, 10));
@@ -147,7 +154,7 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
         Audit audit = new Audit(a.integer("instances", 1, 64), a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000), Path.of(a.nonEmpty("spoolDir")), a.longValue("retryIntervalMs", 10, 600_000));
 
-        return new NodeConfig(id, http, kafka, postgres, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(id, http, admin, kafka, postgres, cluster, features, scoring, decision, alerts, labels, audit);
     }
 
     private static void checkThreshold(String key, double v) {
@@ -165,10 +172,10 @@ public record NodeConfig(String nodeId, Http http, Kafka kafka, Postgres postgre
     }
 
     public NodeConfig withKafka(Kafka k) {
-        return new NodeConfig(nodeId, http, k, postgres, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(nodeId, http, admin, k, postgres, cluster, features, scoring, decision, alerts, labels, audit);
     }
 
     public NodeConfig withPostgres(Postgres p) {
-        return new NodeConfig(nodeId, http, kafka, p, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(nodeId, http, admin, kafka, p, cluster, features, scoring, decision, alerts, labels, audit);
     }
 }

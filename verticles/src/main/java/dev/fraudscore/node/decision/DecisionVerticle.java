@@ -3,7 +3,6 @@ package dev.fraudscore.node.decision;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.fraudscore.domain.Outcome;
-import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codes;
@@ -18,6 +17,7 @@ import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.features.Claim;
 import dev.fraudscore.node.features.IdempotencyEntry;
 import dev.fraudscore.node.features.Maps;
+import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.cluster.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,16 +42,16 @@ public final class DecisionVerticle extends VerticleBase {
 
     private final NodeConfig config;
     private final HazelcastInstance hazelcast;
-    private final Thresholds thresholds;
+    private final ModelHolder models;
     private IMap<String, IdempotencyEntry> idempotency;
     private DeliveryOptions featuresDelivery;
     private DeliveryOptions scoringDelivery;
     private DeliveryOptions auditDelivery;
 
-    public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, Thresholds thresholds) {
+    public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, ModelHolder models) {
         this.config = config;
         this.hazelcast = hazelcast;
-        this.thresholds = thresholds;
+        this.models = models;
     }
 
     @Override
@@ -157,17 +157,18 @@ public final class DecisionVerticle extends VerticleBase {
     }
 
     private DecisionEvent scored(ScoreRequest request, float[] features, ScoreResult score, Trace trace) {
-        Outcome outcome = thresholds.apply(score.score());
+        Outcome outcome = score.thresholds().apply(score.score());
         Decision d = new Decision(request.transaction().transactionId(), outcome, score.score(), score.reasons(),
-                score.modelVersion(), thresholds, false, null, Instant.now(), config.nodeId(), trace.timings());
+                score.modelVersion(), score.thresholds(), false, null, Instant.now(), config.nodeId(), trace.timings(),
+                score.challengerScore(), score.challengerVersion());
         return new DecisionEvent(request.transaction(), request.source(), features, d, false);
     }
 
     private DecisionEvent degraded(ScoreRequest request, float[] features, String why, Throwable cause, Trace trace) {
         LOG.warn("degraded decision for {}: {} ({})", request.transaction().transactionId(), why, cause.toString());
         Outcome outcome = config.decision().failMode() == NodeConfig.FailMode.OPEN ? Outcome.APPROVE : Outcome.DECLINE;
-        Decision d = new Decision(request.transaction().transactionId(), outcome, Double.NaN, List.of(), null, thresholds,
-                true, why, Instant.now(), config.nodeId(), trace.timings());
+        Decision d = new Decision(request.transaction().transactionId(), outcome, Double.NaN, List.of(), null,
+                models.champion().thresholds(), true, why, Instant.now(), config.nodeId(), trace.timings(), Double.NaN, null);
         return new DecisionEvent(request.transaction(), request.source(), features, d, false);
     }
 

@@ -36,12 +36,21 @@ public final class DecisionJson {
         return json;
     }
 
+    /** Kafka records and the audit trail carry the shadow model's score; the HTTP answer does not. */
+    private static void putChallenger(JsonObject json, Decision d) {
+        if (d.challengerVersion() != null) {
+            json.put("challenger", new JsonObject().put("modelVersion", d.challengerVersion())
+                    .put("score", round(d.challengerScore(), 1e6)));
+        }
+    }
+
     /** A Kafka "decisions" or "fraud-alerts" record: the decision plus the transaction it judged. */
     public static JsonObject event(DecisionEvent e) {
         Decision d = e.decision();
         JsonObject json = decision(d, e.replayed(), d.timings().totalMicros() / 1000.0);
         json.remove("tookMs");
         json.put("source", e.source().name());
+        putChallenger(json, d);
         json.put("transaction", transaction(e.transaction()));
         return json;
     }

@@ -1,16 +1,103 @@
 package dev.fraudscore.node.scoring;
 
+import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.model.FraudModel;
+import dev.fraudscore.model.ModelLoadException;
+import dev.fraudscore.node.config.ConfigException;
+import dev.fraudscore.node.config.NodeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The model this node serves; one per node, shared by every scoring verticle instance. */
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The models this node serves: the champion, which decides, and an optional challenger scored in shadow.
+ * Swaps are atomic: a batch captures the {@link Served} it started with, so a request never sees half a
+ * swap; a replaced model is closed only after a grace period, once batches that captured it are done.
+ * Loading is blocking (file read, native load, checks): call {@link #load} from a worker thread.
+ */
 public final class ModelHolder {
-    private volatile FraudModel current;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
+    private static final long RETIRE_AFTER_SECONDS = 60;
 
-    public ModelHolder(FraudModel initial) {
-        this.current = initial;
+    /** A loaded model and the thresholds decisions made with it use. */
+    public record Served(FraudModel model, Thresholds thresholds, Path path) {
+        public String version() {
+            return model.version();
+        }
     }
 
-    public FraudModel current() {
-        return current;
+    private final NodeConfig.Decision decisionConfig;
+    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "model-retirer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Served champion;
+    private volatile Served challenger;
+
+    public ModelHolder(NodeConfig.Decision decisionConfig, Served champion) {
+        this.decisionConfig = decisionConfig;
+        this.champion = champion;
+    }
+
+    /** Loads and checks a model (blocking); thresholds from the config when set there, else from the model. */
+    public static Served load(Path metadata, NodeConfig.Decision d) throws ModelLoadException {
+        FraudModel model = FraudModel.load(metadata);
+        double review = d.reviewThreshold() >= 0 ? d.reviewThreshold() : model.metadata().reviewThreshold();
+        double decline = d.declineThreshold() >= 0 ? d.declineThreshold() : model.metadata().declineThreshold();
+        try {
+            return new Served(model, new Thresholds(review, decline), metadata);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new ConfigException("decision.reviewThreshold", e.getMessage());
+        }
+    }
+
+    public Served champion() {
+        return champion;
+    }
+
+    /** The shadow model, or null. */
+    public Served challenger() {
+        return challenger;
+    }
+
+    /** Loads a new champion (blocking); the old one keeps serving if this throws. Returns the new one. */
+    public synchronized Served promote(Path metadata) throws ModelLoadException {
+        Served next = load(metadata, decisionConfig);
+        Served old = champion;
+        champion = next;
+        LOG.info("champion model {} -> {}", old.version(), next.version());
+        retire(old);
+        return next;
+    }
+
+    /** Loads a challenger to score in shadow (blocking), or removes it when {@code metadata} is null. */
+    public synchronized Served shadow(Path metadata) throws ModelLoadException {
+        Served next = metadata == null ? null : load(metadata, decisionConfig);
+        Served old = challenger;
+        challenger = next;
+        LOG.info("challenger model {} -> {}", old == null ? "none" : old.version(), next == null ? "none" : next.version());
+        if (old != null) {
+            retire(old);
+        }
+        return next;
+    }
+
+    private void retire(Served old) {
+        retirer.schedule(() -> old.model().close(), RETIRE_AFTER_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Closes every model now (node shutdown). */
+    public synchronized void close() {
+        retirer.shutdownNow();
+        champion.model().close();
+        if (challenger != null) {
+            challenger.model().close();
+        }
     }
 }

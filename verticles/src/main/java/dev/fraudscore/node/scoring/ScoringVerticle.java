@@ -33,6 +33,10 @@ public final class ScoringVerticle extends VerticleBase {
     private record Pending(Message<FeatureVector> message, long enqueuedNanos) {
     }
 
+    /** One batch's scores from the champion and, when one runs, the challenger. */
+    private record Scored(List<FraudModel.Scored> champion, List<FraudModel.Scored> challenger) {
+    }
+
     private final NodeConfig.Scoring config;
     private final ModelHolder model;
     private final DistributionSummary batchSizes;
@@ -95,16 +99,20 @@ public final class ScoringVerticle extends VerticleBase {
             batch.add(p);
             rows.add(p.message().body().values());
         }
-        FraudModel current = model.current();
+        ModelHolder.Served champion = model.champion();
+        ModelHolder.Served challenger = model.challenger();
         batchSizes.record(n);
         batchesInFlight++;
-        pool.executeBlocking(() -> current.score(rows, config.topReasons()), false).onComplete(ar -> {
+        pool.executeBlocking(() -> new Scored(champion.model().score(rows, config.topReasons()),
+                challenger == null ? null : challenger.model().score(rows, 0)), false).onComplete(ar -> {
             batchesInFlight--;
             if (ar.succeeded()) {
-                List<FraudModel.Scored> scored = ar.result();
+                List<FraudModel.Scored> scored = ar.result().champion();
+                List<FraudModel.Scored> shadow = ar.result().challenger();
                 for (int i = 0; i < n; i++) {
                     FraudModel.Scored s = scored.get(i);
-                    batch.get(i).message().reply(new ScoreResult(s.score(), s.reasons(), current.version(), n));
+                    batch.get(i).message().reply(new ScoreResult(s.score(), s.reasons(), champion.version(), champion.thresholds(), n,
+                            shadow == null ? Double.NaN : shadow.get(i).score(), challenger == null ? null : challenger.version()));
                 }
             } else {
                 LOG.error("scoring a batch of {} failed: {}", n, ar.cause().toString());

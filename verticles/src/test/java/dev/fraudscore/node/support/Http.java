@@ -44,6 +44,10 @@ public final class Http {
         return post("/v1/authorize-check", "application/json", tx.encode());
     }
 
+    public HttpResponse<String> delete(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -29,6 +29,7 @@ public final class TestNode {
         int hzPort = FreePorts.next();
         c.getJsonObject("node").put("id", unique);
         c.getJsonObject("http").put("port", FreePorts.next()).put("host", "127.0.0.1").put("instances", 2);
+        c.getJsonObject("admin").put("port", 0);
         c.getJsonObject("postgres").put("url", TestPostgres.freshDatabase(name));
         JsonObject kafka = c.getJsonObject("kafka");
         kafka.put("bootstrapServers", TestKafka.bootstrapServers()).put("groupId", unique).put("commitIntervalMs", 100);
