@@ -65,6 +65,8 @@ public final class Replay {
         o.put("concurrency", "32");
         o.put("prefix", "hb");
         o.put("genuine-labels", "false");
+        o.put("topic", "transactions");
+        o.put("labels-topic", "labels");
         return o;
     }
 
@@ -141,7 +143,7 @@ public final class Replay {
         summary.total = total[0];
         Sink sink = switch (o.get("mode")) {
             case "http" -> new HttpSink(URI.create(o.get("url")), Integer.parseInt(o.get("concurrency")), summary);
-            case "kafka" -> new KafkaSink(o.get("bootstrap"), summary);
+            case "kafka" -> new KafkaSink(o.get("bootstrap"), o.get("topic"), o.get("labels-topic"), summary);
             default -> throw new IllegalArgumentException("--mode is http or kafka");
         };
         LabelSchedule<Tx> schedule = new LabelSchedule<>(Duration.ofDays(Long.parseLong(o.get("label-delay-days"))));
@@ -305,9 +307,13 @@ public final class Replay {
     static final class KafkaSink implements Sink {
         private final KafkaProducer<String, String> producer;
         private final Summary summary;
+        private final String topic;
+        private final String labelsTopic;
 
-        KafkaSink(String bootstrap, Summary summary) {
+        KafkaSink(String bootstrap, String topic, String labelsTopic, Summary summary) {
             this.summary = summary;
+            this.topic = topic;
+            this.labelsTopic = labelsTopic;
             Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", "5",
                     "batch.size", "262144", "compression.type", "lz4");
             producer = new KafkaProducer<>(c, new StringSerializer(), new StringSerializer());
@@ -316,7 +322,7 @@ public final class Replay {
         @Override
         public void transaction(Tx tx) {
             summary.sent.incrementAndGet();
-            producer.send(new ProducerRecord<>("transactions", tx.card(), txJson(tx).encode()), (md, e) -> {
+            producer.send(new ProducerRecord<>(topic, tx.card(), txJson(tx).encode()), (md, e) -> {
                 if (e != null) {
                     summary.errors.incrementAndGet();
                 }
@@ -328,7 +334,7 @@ public final class Replay {
         public void labels(List<Tx> labels) {
             producer.flush();
             for (Tx tx : labels) {
-                producer.send(new ProducerRecord<>("labels", tx.card(), labelJson(tx).encode()), (md, e) -> {
+                producer.send(new ProducerRecord<>(labelsTopic, tx.card(), labelJson(tx).encode()), (md, e) -> {
                     if (e != null) {
                         summary.errors.incrementAndGet();
                     } else {

@@ -78,6 +78,31 @@ public final class Evaluator {
         System.out.print("CP@100 per day:");
         r.cardPrecisionPerDay().forEach(d -> System.out.printf(" %.2f", d));
         System.out.println();
+        if (o.containsKey("card")) {
+            writeCard(Path.of(o.get("card")), r, test.size(), o);
+        }
+    }
+
+    private static final String BEGIN = "<!-- online-replay -->";
+    private static final String END = "<!-- /online-replay -->";
+
+    /** Writes (or replaces) the online-replay section of a model card. */
+    static void writeCard(Path card, HandbookProtocol.Result r, int scored, Map<String, String> o) throws java.io.IOException {
+        StringBuilder s = new StringBuilder(BEGIN).append("\n## Results of the running platform (online features, replay)\n\n");
+        s.append(String.format("The handbook file replayed through a running node (`ops/replay.sh`), fraud labels fed back 7 days of%n"
+                + "event time after their transactions; scores read back from the audit table (`ops/evaluate.sh --prefix %s`).%n"
+                + "%,d test-week transactions scored; %,d transactions and %d frauds after the protocol.%n%n", o.get("prefix"), scored,
+                r.transactions(), r.frauds()));
+        s.append("| model | AUC ROC | AP | CP@100 |\n|---|---|---|---|\n");
+        s.append(String.format("| **served model, online features** | **%.4f** | **%.4f** | **%.4f** |%n", r.aucRoc(),
+                r.averagePrecision(), r.cardPrecisionAtK()));
+        s.append("| book: XGBoost chosen by validation | 0.872 | 0.687 | 0.302 |\n");
+        s.append("| book: best XGBoost per metric | 0.872 | 0.694 | 0.304 |\n\n").append(END).append('\n');
+        String text = java.nio.file.Files.exists(card) ? java.nio.file.Files.readString(card) : "";
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        text = b >= 0 && e > b ? text.substring(0, b) + s + text.substring(e + END.length() + 1) : text + "\n" + s;
+        java.nio.file.Files.writeString(card, text);
     }
 
     /** transaction id -> score of non-degraded decisions whose event time is in the range. */
