@@ -13,6 +13,8 @@ import dev.fraudscore.node.config.ConfigException;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.decision.DecisionVerticle;
 import dev.fraudscore.node.features.FeaturesVerticle;
+import dev.fraudscore.node.health.Health;
+import dev.fraudscore.node.health.HealthVerticle;
 import dev.fraudscore.node.http.HttpIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
@@ -159,14 +161,16 @@ public final class FraudNode implements AutoCloseable {
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
         await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
         await(deploy(vertx, () -> new FeaturesVerticle(hz), c.features().instances()));
-        await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder), c.decision().instances()));
+        await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder, registry), c.decision().instances()));
         await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {
             await(deploy(vertx, () -> new KafkaIngestVerticle(c), c.kafka().instances()));
         }
+        Health health = new Health();
+        await(vertx.deployVerticle(new HealthVerticle(c, hz, holder, health)));
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(deploy(vertx, () -> {
-            HttpIngestVerticle v = new HttpIngestVerticle(c, registry);
+            HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health);
             synchronized (http) {
                 http.add(v);
             }

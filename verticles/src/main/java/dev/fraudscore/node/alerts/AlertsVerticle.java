@@ -13,7 +13,10 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes every REVIEW and DECLINE, with its reasons and transaction, on Kafka "fraud-alerts", keyed by card. */
+/**
+ * Publishes every REVIEW and DECLINE, with its reasons and transaction, on Kafka "fraud-alerts" (keyed by
+ * card) and on the cluster-wide event-bus feed {@link Addresses#CLUSTER_ALERTS_FEED}.
+ */
 public final class AlertsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsVerticle.class);
     private final NodeConfig config;
@@ -26,7 +29,7 @@ public final class AlertsVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka(), config.nodeId() + "-alerts"));
-        return vertx.eventBus().<DecisionEvent>consumer(Addresses.ALERTS_RAISE, this::raise).completion();
+        return vertx.eventBus().<DecisionEvent>localConsumer(Addresses.ALERTS_RAISE, this::raise).completion();
     }
 
     @Override
@@ -36,6 +39,8 @@ public final class AlertsVerticle extends VerticleBase {
 
     private void raise(Message<DecisionEvent> message) {
         DecisionEvent event = message.body();
+        // the live feed: every node's subscribers (analyst consoles) see every node's alerts
+        vertx.eventBus().publish(Addresses.CLUSTER_ALERTS_FEED, event);
         String json = DecisionJson.event(event).encode();
         producer.send(KafkaProducerRecord.create(config.kafka().topics().alerts(), event.transaction().cardId(), json))
                 .onFailure(e -> LOG.error("alert for {} not published: {}", event.transaction().transactionId(), e.toString()));

@@ -55,7 +55,7 @@ public final class AuditVerticle extends VerticleBase {
         return ensurePartitions()
                 .compose(v -> spool.init())
                 .compose(v -> spool.recoverClaimed())
-                .compose(v -> vertx.eventBus().<DecisionEvent>consumer(Addresses.AUDIT_WRITE, this::onEvent).completion())
+                .compose(v -> vertx.eventBus().<DecisionEvent>localConsumer(Addresses.AUDIT_WRITE, this::onEvent).completion())
                 .onSuccess(v -> replaySpool());
     }
 

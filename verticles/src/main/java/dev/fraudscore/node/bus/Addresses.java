@@ -1,6 +1,9 @@
 package dev.fraudscore.node.bus;
 
-/** Every event-bus address, in one place. */
+/**
+ * Every event-bus address, in one place. The pipeline's addresses are consumed node-locally (a
+ * transaction is decided on the node it arrived at); the {@code CLUSTER_} ones reach every node.
+ */
 public final class Addresses {
     private Addresses() {
     }
@@ -16,5 +19,11 @@ public final class Addresses {
     /** {@code Label} -> {@link LabelResult}: store a verdict and apply it once to card and terminal velocity. */
     public static final String LABELS_APPLY = "fraud.labels.apply";
     /** {@link DecisionEvent} -> null once the row is in PostgreSQL or in the durable spool. */
+    /** Published cluster-wide: every REVIEW and DECLINE, for live consoles on any node. */
+    public static final String CLUSTER_ALERTS_FEED = "fraud.cluster.alerts";
+    /** Published cluster-wide: a {@code ModelChange} every node applies (new champion, challenger, thresholds). */
+    public static final String CLUSTER_MODEL_CHANGE = "fraud.cluster.models";
+    /** {@code ModelChange} -> a node's description of its models after applying it (per-node address suffix). */
+    public static final String NODE_MODELS_PREFIX = "fraud.node.models.";
     public static final String AUDIT_WRITE = "fraud.audit.write";
 }

@@ -21,7 +21,7 @@ import java.util.List;
 public final class Codecs {
     private static final List<Class<? extends Serializable>> TYPES = List.of(
             ScoreRequest.class, FeatureVector.class, ScoreResult.class, Decision.class, DecisionEvent.class,
-            dev.fraudscore.domain.Label.class, LabelResult.class);
+            dev.fraudscore.domain.Label.class, LabelResult.class, ModelChange.class);
 
     private Codecs() {
     }

@@ -39,6 +39,7 @@ import java.util.List;
 public final class DecisionVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionVerticle.class);
     private static final long AUDIT_ACK_TIMEOUT_MS = 30_000;
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private final NodeConfig config;
     private final HazelcastInstance hazelcast;
@@ -48,19 +49,28 @@ public final class DecisionVerticle extends VerticleBase {
     private DeliveryOptions scoringDelivery;
     private DeliveryOptions auditDelivery;
 
-    public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, ModelHolder models) {
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> decided = new java.util.EnumMap<>(Outcome.class);
+
+    public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, ModelHolder models,
+                            io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
         this.hazelcast = hazelcast;
         this.models = models;
+        String instance = Integer.toString(INSTANCES.incrementAndGet());
+        for (Outcome o : Outcome.values()) {
+            decided.put(o, io.micrometer.core.instrument.Counter.builder("fraud.decisions").description("decisions made")
+                    .tag("outcome", o.name()).tag("instance", instance).register(registry));
+        }
     }
 
     @Override
     public Future<?> start() {
         idempotency = hazelcast.getMap(Maps.IDEMPOTENCY);
-        featuresDelivery = new DeliveryOptions().setSendTimeout(config.features().timeoutMs());
-        scoringDelivery = new DeliveryOptions().setSendTimeout(config.scoring().timeoutMs());
-        auditDelivery = new DeliveryOptions().setSendTimeout(AUDIT_ACK_TIMEOUT_MS);
-        return vertx.eventBus().<ScoreRequest>consumer(Addresses.PIPELINE_DECIDE, this::decide).completion();
+        featuresDelivery = new DeliveryOptions().setSendTimeout(config.features().timeoutMs()).setLocalOnly(true);
+        scoringDelivery = new DeliveryOptions().setSendTimeout(config.scoring().timeoutMs()).setLocalOnly(true);
+        auditDelivery = new DeliveryOptions().setSendTimeout(AUDIT_ACK_TIMEOUT_MS).setLocalOnly(true);
+        return vertx.eventBus().<ScoreRequest>localConsumer(Addresses.PIPELINE_DECIDE, this::decide).completion();
     }
 
     private void decide(Message<ScoreRequest> message) {
@@ -118,8 +128,9 @@ public final class DecisionVerticle extends VerticleBase {
                 })
                 .compose(event -> remember(request, event))
                 .onSuccess(event -> {
+                    decided.get(event.decision().outcome()).increment();
                     if (event.decision().outcome().alerts()) {
-                        vertx.eventBus().send(Addresses.ALERTS_RAISE, event);
+                        vertx.eventBus().send(Addresses.ALERTS_RAISE, event, LOCAL);
                     }
                     if (request.source() == Source.KAFKA) {
                         replyAfterAudit(message, event);

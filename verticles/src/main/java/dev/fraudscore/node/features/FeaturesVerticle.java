@@ -36,7 +36,7 @@ public final class FeaturesVerticle extends VerticleBase {
     public Future<?> start() {
         cards = hazelcast.getMap(Maps.CARD_VELOCITY);
         terminals = hazelcast.getMap(Maps.TERMINAL_VELOCITY);
-        return vertx.eventBus().<ScoreRequest>consumer(Addresses.FEATURES_UPDATE, this::update).completion();
+        return vertx.eventBus().<ScoreRequest>localConsumer(Addresses.FEATURES_UPDATE, this::update).completion();
     }
 
     private void update(Message<ScoreRequest> message) {

@@ -11,6 +11,8 @@ import dev.fraudscore.node.bus.LabelResult;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.health.Health;
+import dev.fraudscore.node.health.HealthVerticle;
 import dev.fraudscore.node.json.DecisionJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -39,18 +41,20 @@ public final class HttpIngestVerticle extends VerticleBase {
 
     private final NodeConfig config;
     private final PrometheusMeterRegistry registry;
+    private final Health health;
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
     private DeliveryOptions pipelineDelivery;
     private HttpServer server;
 
-    public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry) {
+    public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry, Health health) {
         this.config = config;
         this.registry = registry;
+        this.health = health;
     }
 
     @Override
     public Future<?> start() {
-        pipelineDelivery = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs());
+        pipelineDelivery = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs()).setLocalOnly(true);
         Router router = Router.router(vertx);
         router.post(AUTHORIZE_CHECK)
                 .consumes("application/json")
@@ -61,6 +65,12 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(this::label);
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(ctx -> {
+            boolean ready = health.ready(HealthVerticle.CHECKS);
+            JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("node", config.nodeId());
+            health.failures().forEach((check, failure) -> body.put(check, failure));
+            ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+        });
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.errorHandler(400, ctx -> error(ctx, 400, "bad request", null, "malformed_request"));
         router.errorHandler(404, ctx -> error(ctx, 404, "no such resource: " + ctx.request().path(), null, "not_found"));

@@ -61,7 +61,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         String clientId = config.nodeId() + "-ingest-" + System.identityHashCode(this);
-        pipelineDelivery = new DeliveryOptions().setSendTimeout(60_000);
+        pipelineDelivery = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
         producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka(), clientId));
         consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(config.kafka(), clientId));
         consumer.exceptionHandler(e -> LOG.warn("Kafka consumer error: {}", e.toString()));

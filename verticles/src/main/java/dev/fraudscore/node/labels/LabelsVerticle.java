@@ -58,7 +58,7 @@ public final class LabelsVerticle extends VerticleBase {
         terminals = hazelcast.getMap(Maps.TERMINAL_VELOCITY);
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
                 .connectingTo(PgConnectOptions.fromUri(config.postgres().url())).using(vertx).build();
-        return vertx.eventBus().<Label>consumer(Addresses.LABELS_APPLY, this::apply).completion();
+        return vertx.eventBus().<Label>localConsumer(Addresses.LABELS_APPLY, this::apply).completion();
     }
 
     @Override

@@ -38,6 +38,8 @@ public final class ModelHolder {
     });
     private volatile Served champion;
     private volatile Served challenger;
+    /** Thresholds set at run time for the whole cluster; null: from the config, else the model. */
+    private volatile Thresholds override;
 
     public ModelHolder(NodeConfig.Decision decisionConfig, Served champion) {
         this.decisionConfig = decisionConfig;
@@ -68,7 +70,7 @@ public final class ModelHolder {
 
     /** Loads a new champion (blocking); the old one keeps serving if this throws. Returns the new one. */
     public synchronized Served promote(Path metadata) throws ModelLoadException {
-        Served next = load(metadata, decisionConfig);
+        Served next = withOverride(load(metadata, decisionConfig));
         Served old = champion;
         champion = next;
         LOG.info("champion model {} -> {}", old.version(), next.version());
@@ -78,7 +80,7 @@ public final class ModelHolder {
 
     /** Loads a challenger to score in shadow (blocking), or removes it when {@code metadata} is null. */
     public synchronized Served shadow(Path metadata) throws ModelLoadException {
-        Served next = metadata == null ? null : load(metadata, decisionConfig);
+        Served next = metadata == null ? null : withOverride(load(metadata, decisionConfig));
         Served old = challenger;
         challenger = next;
         LOG.info("challenger model {} -> {}", old == null ? "none" : old.version(), next == null ? "none" : next.version());
@@ -86,6 +88,22 @@ public final class ModelHolder {
             retire(old);
         }
         return next;
+    }
+
+    /** New thresholds for every decision from now on, kept across later model swaps. */
+    public synchronized Served setThresholds(Thresholds thresholds) {
+        override = thresholds;
+        champion = withOverride(champion);
+        if (challenger != null) {
+            challenger = withOverride(challenger);
+        }
+        LOG.info("thresholds now REVIEW >= {} and DECLINE >= {}", thresholds.review(), thresholds.decline());
+        return champion;
+    }
+
+    private Served withOverride(Served s) {
+        Thresholds t = override;
+        return t == null ? s : new Served(s.model(), t, s.path());
     }
 
     private void retire(Served old) {

@@ -55,7 +55,7 @@ public final class ScoringVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = vertx.createSharedWorkerExecutor(POOL_NAME, config.workerPoolSize());
-        return vertx.eventBus().<FeatureVector>consumer(Addresses.SCORING_SCORE, this::enqueue).completion();
+        return vertx.eventBus().<FeatureVector>localConsumer(Addresses.SCORING_SCORE, this::enqueue).completion();
     }
 
     @Override
