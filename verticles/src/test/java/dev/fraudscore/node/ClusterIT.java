@@ -1,0 +1,217 @@
+package dev.fraudscore.node;
+
+import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.Codecs;
+import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.cluster.HazelcastSetup;
+import dev.fraudscore.node.config.ConfigLoader;
+import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.support.Db;
+import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.NodeProcesses;
+import dev.fraudscore.devinfra.FreePorts;
+import com.hazelcast.config.Config;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Three nodes in three JVM processes, one Hazelcast cluster on loopback: velocity exact whichever node a
+ * request lands on, cluster-wide alerts and model/threshold changes, every configured instance taking
+ * work, and no velocity state lost when a node is killed with kill -9.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    private static final int NODES = 3;
+    private static final int CARDS = 5;
+    private static final int PER_CARD = 600;
+    private static NodeProcesses nodes;
+    private static Http[] http = new Http[NODES];
+    private static Http[] admin = new Http[NODES];
+    private static Db db;
+    private static Vertx console;
+    private static final List<DecisionEvent> feed = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        nodes = new NodeProcesses(NODES, Map.of("FRAUD_DECISION_INSTANCES", "3", "FRAUD_SCORING_INSTANCES", "2"));
+        nodes.startAll();
+        for (int i = 0; i < NODES; i++) {
+            http[i] = new Http(nodes.httpPorts[i]);
+            admin[i] = new Http(nodes.adminPorts[i]);
+        }
+        db = new Db(nodes.postgresUrl);
+        // a console in this JVM: a Hazelcast lite member (holds no data) subscribed to the alert feed
+        JsonObject c = ConfigLoader.defaults();
+        int port = FreePorts.next();
+        c.getJsonObject("cluster").put("name", nodes.clusterName).put("port", port)
+                .put("members", new JsonArray(new ArrayList<>(List.of(nodes.members().split(",")))).add("127.0.0.1:" + port));
+        c.getJsonObject("node").put("id", "console");
+        Config hz = HazelcastSetup.config(NodeConfig.from(c)).setLiteMember(true);
+        console = Vertx.builder().withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+                .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        Codecs.register(console);
+        console.eventBus().<DecisionEvent>consumer(Addresses.CLUSTER_ALERTS_FEED, m -> feed.add(m.body()))
+                .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (console != null) {
+            console.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (nodes != null) {
+            nodes.close();
+        }
+    }
+
+    private static double cardCount(String transactionId) throws Exception {
+        db.awaitCount(1, Duration.ofSeconds(30), "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?", transactionId);
+        return ((Number) db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?",
+                transactionId).get(0).get("c")).doubleValue();
+    }
+
+    @Test
+    @Order(1)
+    void velocityIsExactWhicheverNodeTheRequestsLandOn() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < CARDS * PER_CARD; i++) {
+            calls.add(http[i % NODES].postAsync("/v1/authorize-check", "application/json",
+                    Http.tx("cl-" + i, "cl_card_" + (i % CARDS), "cl_term_" + (i % 17), 10 + i % 90).encode()));
+            if (calls.size() % 64 == 0) {
+                calls.get(calls.size() - 64).get(60, TimeUnit.SECONDS); // keep about 64 in flight
+            }
+        }
+        Set<String> servedBy = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            HttpResponse<String> r = c.get(60, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            servedBy.add(new JsonObject(r.body()).getString("node"));
+        }
+        assertEquals(NODES, servedBy.size(), "all three nodes decided: " + servedBy);
+        db.awaitCount(CARDS * PER_CARD, Duration.ofSeconds(60), "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'cl-%'");
+        for (int card = 0; card < CARDS; card++) {
+            // every one of the card's transactions, on any node, saw a different count: 1..600
+            List<Map<String, Object>> rows = db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                    + "WHERE card_id = ? AND transaction_id LIKE 'cl-%'", "cl_card_" + card);
+            Set<Double> counts = new HashSet<>();
+            rows.forEach(r -> counts.add(((Number) r.get("c")).doubleValue()));
+            assertEquals(PER_CARD, counts.size(), "card " + card);
+            assertEquals((double) PER_CARD, counts.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+            http[(card + 1) % NODES].authorize(Http.tx("cl-probe-" + card, "cl_card_" + card, "cl_term_0", 5));
+            assertEquals(PER_CARD + 1.0, cardCount("cl-probe-" + card));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyConfiguredInstanceTakesWork() throws Exception {
+        String metrics = http[0].get("/metrics").body();
+        Matcher m = Pattern.compile("fraud_decisions_total\\{[^}]*instance=\"(\\d+)\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        Map<String, Double> byInstance = new java.util.HashMap<>();
+        while (m.find()) {
+            byInstance.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+        }
+        assertEquals(3, byInstance.size(), "three decision verticle instances: " + byInstance);
+        byInstance.forEach((instance, n) -> assertTrue(n > 0, "instance " + instance + " decided nothing: " + byInstance));
+    }
+
+    @Test
+    @Order(3)
+    void thresholdChangeAndAlertsReachEveryNode() throws Exception {
+        assertEquals(200, admin[1].post("/admin/thresholds", "application/json", "{\"review\":0.0,\"decline\":1.0}").statusCode());
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(i, models -> models.getJsonObject("champion").getJsonObject("thresholds").getDouble("review") == 0.0);
+        }
+        feed.clear();
+        for (int i = 0; i < NODES; i++) {
+            JsonObject d = new JsonObject(http[i].authorize(Http.tx("alert-" + i, "cl_alert_" + i, "cl_term_a", 20)).body());
+            assertEquals("REVIEW", d.getString("decision"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (feed.size() < NODES && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        Set<String> from = new HashSet<>();
+        feed.forEach(e -> from.add(e.decision().nodeId()));
+        assertEquals(NODES, from.size(), "alerts raised on every node reached the console: " + from);
+        assertEquals(200, admin[2].post("/admin/thresholds", "application/json", "{\"review\":0.5,\"decline\":0.9}").statusCode());
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(i, models -> models.getJsonObject("champion").getJsonObject("thresholds").getDouble("review") == 0.5);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void modelSwapOnOneNodeReachesEveryNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path served = Path.of("../models/fraud-model.json");
+        Files.copy(served.resolveSibling("fraud-model.ubj"), dir.resolve("fraud-model.ubj"));
+        Files.writeString(dir.resolve("fraud-model.json"), new JsonObject(Files.readString(served)).put("version", "xgb-cluster-v2").encode());
+        HttpResponse<String> r = admin[0].post("/admin/models/champion", "application/json",
+                new JsonObject().put("path", dir.resolve("fraud-model.json").toAbsolutePath().toString()).encode());
+        assertEquals(200, r.statusCode(), r.body());
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(i, models -> models.getJsonObject("champion").getString("modelVersion").equals("xgb-cluster-v2"));
+            assertEquals("xgb-cluster-v2", new JsonObject(http[i].authorize(Http.tx("v2-" + i, "cl_v2", "cl_term_v", 7)).body())
+                    .getString("modelVersion"));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void killingANodeLosesNoVelocityStateAndItRejoins() throws Exception {
+        nodes.kill(2);
+        // the survivors hold every card's state (one synchronous backup): counts continue where they were
+        for (int card = 0; card < CARDS; card++) {
+            HttpResponse<String> r = http[card % 2].authorize(Http.tx("after-kill-" + card, "cl_card_" + card, "cl_term_0", 5));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(PER_CARD + 2.0, cardCount("after-kill-" + card), "card " + card);
+        }
+        nodes.start(2);
+        nodes.awaitReady(2, Duration.ofSeconds(150));
+        HttpResponse<String> r = http[2].authorize(Http.tx("rejoined-0", "cl_card_0", "cl_term_0", 5));
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(new JsonObject(r.body()).getString("node").endsWith("node-2"));
+        assertEquals(PER_CARD + 3.0, cardCount("rejoined-0"));
+    }
+
+    private static void awaitModels(int node, java.util.function.Predicate<JsonObject> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonObject models = null;
+        while (System.nanoTime() < deadline) {
+            models = new JsonObject(admin[node].get("/admin/models").body());
+            if (condition.test(models)) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+        }
+        fail("node " + node + " did not converge: " + models);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.fraudscore.node.support;
+
+import dev.fraudscore.devinfra.FreePorts;
+import dev.fraudscore.testkit.TestKafka;
+import dev.fraudscore.testkit.TestPostgres;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Real nodes as separate JVM processes (the test classpath, {@code FraudNode}'s main), configured only
+ * through FRAUD_* variables, forming one Hazelcast cluster on loopback and sharing one PostgreSQL database
+ * and the test Kafka broker.
+ */
+public final class NodeProcesses implements AutoCloseable {
+    public final String clusterName = "it-" + UUID.randomUUID().toString().substring(0, 6);
+    public final String postgresUrl = TestPostgres.freshDatabase("cluster");
+    public final List<Integer> hazelcastPorts = new ArrayList<>();
+    public final int[] httpPorts;
+    public final int[] adminPorts;
+    private final Process[] processes;
+    private final Map<String, String> extra;
+    private final Path logs;
+
+    public NodeProcesses(int n, Map<String, String> extraEnv) throws IOException {
+        this.extra = extraEnv;
+        this.httpPorts = new int[n];
+        this.adminPorts = new int[n];
+        this.processes = new Process[n];
+        for (int i = 0; i < n; i++) {
+            hazelcastPorts.add(FreePorts.next());
+            httpPorts[i] = FreePorts.next();
+            adminPorts[i] = FreePorts.next();
+        }
+        logs = Files.createDirectories(Path.of("target", "cluster-it", clusterName));
+    }
+
+    public String members() {
+        return hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
+    public void start(int i) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx768m", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "java.se",
+                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-Dhazelcast.phone.home.enabled=false",
+                "-cp", System.getProperty("java.class.path"), "dev.fraudscore.node.FraudNode"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("node-" + i + ".log").toFile()));
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("FRAUD_") && !k.equals("FRAUD_TEST_PG_URL"));
+        env.remove("FRAUD_TEST_PG_URL");
+        env.put("FRAUD_NODE_ID", clusterName + "-node-" + i);
+        env.put("FRAUD_HTTP_HOST", "127.0.0.1");
+        env.put("FRAUD_HTTP_PORT", Integer.toString(httpPorts[i]));
+        env.put("FRAUD_HTTP_INSTANCES", "1");
+        env.put("FRAUD_HTTP_REQUEST_TIMEOUT_MS", "20000");
+        env.put("FRAUD_ADMIN_PORT", Integer.toString(adminPorts[i]));
+        env.put("FRAUD_POSTGRES_URL", postgresUrl);
+        env.put("FRAUD_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
+        env.put("FRAUD_KAFKA_GROUP_ID", clusterName);
+        for (String t : List.of("TRANSACTIONS", "DECISIONS", "ALERTS", "DLQ", "LABELS")) {
+            env.put("FRAUD_KAFKA_TOPICS_" + t, clusterName + "." + t.toLowerCase());
+        }
+        env.put("FRAUD_CLUSTER_NAME", clusterName);
+        env.put("FRAUD_CLUSTER_PORT", Integer.toString(hazelcastPorts.get(i)));
+        env.put("FRAUD_CLUSTER_MEMBERS", members());
+        env.put("FRAUD_AUDIT_SPOOL_DIR", logs.resolve("spool-" + i).toString());
+        env.put("FRAUD_SCORING_MODEL_PATH", new File("../models/fraud-model.json").getAbsolutePath());
+        env.put("FRAUD_FEATURES_TIMEOUT_MS", "5000");
+        env.put("FRAUD_SCORING_TIMEOUT_MS", "5000");
+        env.putAll(extra);
+        processes[i] = pb.start();
+    }
+
+    public void startAll() throws Exception {
+        for (int i = 0; i < processes.length; i++) {
+            start(i);
+        }
+        for (int i = 0; i < processes.length; i++) {
+            awaitReady(i, Duration.ofSeconds(150));
+        }
+    }
+
+    public void awaitReady(int i, Duration timeout) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!processes[i].isAlive()) {
+                throw new IllegalStateException("node " + i + " exited with " + processes[i].exitValue() + "; see " + logs);
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+        }
+        throw new IllegalStateException("node " + i + " not ready within " + timeout.toSeconds() + " s; see " + logs);
+    }
+
+    /** kill -9. */
+    public void kill(int i) throws InterruptedException {
+        processes[i].destroyForcibly();
+        processes[i].waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public long pid(int i) {
+        return processes[i].pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Process p : processes) {
+            if (p != null && !p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
