@@ -36,6 +36,9 @@ public final class KafkaClients {
         c.put("enable.auto.commit", "false");
         c.put("auto.offset.reset", "earliest");
         c.put("max.poll.records", Integer.toString(kafka.maxPollRecords()));
+        // a node that dies loses its partitions to the survivors within seconds, not the default 45
+        c.put("session.timeout.ms", "10000");
+        c.put("heartbeat.interval.ms", "2000");
         return c;
     }
 }

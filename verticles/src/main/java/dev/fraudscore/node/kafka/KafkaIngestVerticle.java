@@ -43,7 +43,8 @@ import java.util.Map;
  */
 public final class KafkaIngestVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
-    private static final int MAX_ATTEMPTS = 5;
+    /** Past the takeover of a dead node's claim (features.inProgressStaleMs), a record may still wait this long. */
+    private static final long RETRY_MARGIN_MS = 15_000;
 
     private final NodeConfig config;
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
@@ -114,7 +115,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         // one card's records are decided in arrival order, so its velocity sees them in order
         String card = tx.cardId();
         Future<Void> previous = cardTails.getOrDefault(card, Future.succeededFuture());
-        Future<Void> mine = previous.transform(ignored -> process(record, tx, 1));
+        Future<Void> mine = previous.transform(ignored -> process(record, tx, 1, System.nanoTime()));
         cardTails.put(card, mine);
         mine.onComplete(ar -> {
             if (cardTails.get(card) == mine) {
@@ -124,7 +125,11 @@ public final class KafkaIngestVerticle extends VerticleBase {
         });
     }
 
-    private Future<Void> process(KafkaConsumerRecord<String, String> record, Transaction tx, int attempt) {
+    /**
+     * Decides one record, retrying transient failures with capped exponential back-off for as long as a
+     * claim left by a dead node can take to be taken over, plus a margin; only then to the DLQ.
+     */
+    private Future<Void> process(KafkaConsumerRecord<String, String> record, Transaction tx, int attempt, long firstNanos) {
         ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
         return vertx.eventBus().<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)
                 .map(Message::body)
@@ -135,13 +140,14 @@ public final class KafkaIngestVerticle extends VerticleBase {
                     if (code == dev.fraudscore.node.bus.Codes.CONFLICT && e.getMessage().startsWith("idempotency_conflict")) {
                         return deadLetter(record, "idempotency_conflict", "transactionId", e.getMessage());
                     }
-                    if (attempt >= MAX_ATTEMPTS) {
-                        LOG.error("record {}-{}@{} failed {} times, to DLQ: {}", record.topic(), record.partition(),
-                                record.offset(), attempt, e.toString());
+                    long elapsedMs = (System.nanoTime() - firstNanos) / 1_000_000;
+                    if (elapsedMs > config.features().inProgressStaleMs() + RETRY_MARGIN_MS) {
+                        LOG.error("record {}-{}@{} failed {} times over {} ms, to DLQ: {}", record.topic(), record.partition(),
+                                record.offset(), attempt, elapsedMs, e.toString());
                         return deadLetter(record, "processing_failed", null, e.getMessage());
                     }
-                    long backoff = 50L << attempt;
-                    return vertx.timer(backoff).compose(v -> process(record, tx, attempt + 1));
+                    long backoff = Math.min(50L << Math.min(attempt, 10), 1000);
+                    return vertx.timer(backoff).compose(v -> process(record, tx, attempt + 1, firstNanos));
                 });
     }
 
