@@ -160,7 +160,7 @@ public final class FraudNode implements AutoCloseable {
         await(deploy(vertx, () -> new AuditVerticle(c), c.audit().instances()));
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
         await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
-        await(deploy(vertx, () -> new FeaturesVerticle(hz), c.features().instances()));
+        await(deploy(vertx, () -> new FeaturesVerticle(hz, c.features().timeoutMs()), c.features().instances()));
         await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder, registry), c.decision().instances()));
         await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {

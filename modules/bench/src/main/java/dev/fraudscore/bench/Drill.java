@@ -62,6 +62,8 @@ public final class Drill {
     private final AtomicLong lastFailureNanos = new AtomicLong();
     private final Map<Integer, Long> decidedPerCard = new ConcurrentHashMap<>();
     private final Map<String, Long> failureCauses = new ConcurrentHashMap<>();
+    private final Map<Long, Long> failuresBySecond = new ConcurrentHashMap<>();
+    private volatile long startNanos;
     private volatile long restartedNanos;
     private volatile long rejoinedNanos;
     private volatile String killedNode;
@@ -88,6 +90,7 @@ public final class Drill {
         System.out.printf("drill %s: %d req/s through %s and %d records/s on Kafka for %d s; kill -9 node-%d at %s s, restart at %s s%n",
                 run, rate, lb, kafkaRate, seconds, killNode, o.get("kill-at"), o.get("restart-at"));
         long start = System.nanoTime();
+        startNanos = start;
         long killAt = start + TimeUnit.SECONDS.toNanos(Long.parseLong(o.get("kill-at")));
         long restartAt = start + TimeUnit.SECONDS.toNanos(Long.parseLong(o.get("restart-at")));
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -169,6 +172,7 @@ public final class Drill {
         System.out.printf("  HTTP requests        %,d sent, %,d decided at the first attempt, %,d needed retries, %,d never decided%n",
                 sent.get(), firstTryOk.get(), retried.get(), neverDecided.get());
         System.out.printf("  failed attempts      %,d by cause %s%n", failedAttempts.get(), new java.util.TreeMap<>(failureCauses));
+        System.out.printf("  failures by second   %s (t = seconds since the load began)%n", new java.util.TreeMap<>(failuresBySecond));
         System.out.printf("  recovery             last failed attempt %.2f s after the kill%n", recovery);
         System.out.printf("  rejoin               node-%d served traffic %.1f s after its restart began%n", killNode,
                 rejoinedNanos == 0 ? -1 : (rejoinedNanos - restartedNanos) / 1e9);
@@ -203,6 +207,7 @@ public final class Drill {
             String cause = ar.succeeded() ? "HTTP " + ar.result().getInteger("status") + (tries > 0 ? " (retry)" : "")
                     : ar.cause().getClass().getSimpleName() + (tries > 0 ? " (retry)" : "");
             failureCauses.merge(cause, 1L, Long::sum);
+            failuresBySecond.merge((System.nanoTime() - startNanos) / 1_000_000_000L, 1L, Long::sum);
             if (tries >= 60) {
                 neverDecided.incrementAndGet();
                 pending.decrementAndGet();

@@ -77,8 +77,7 @@ public final class DecisionVerticle extends VerticleBase {
         ScoreRequest request = message.body();
         Transaction tx = request.transaction();
         Claim claim = new Claim(request.fingerprint(), System.currentTimeMillis(), config.features().inProgressStaleMs());
-        OnContext.future(idempotency.submitToKey(tx.transactionId(), claim), context)
-                .timeout(config.features().timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        OnContext.future(idempotency.submitToKey(tx.transactionId(), claim), context, config.features().timeoutMs())
                 .onFailure(e -> {
                     LOG.warn("idempotency claim for {} failed: {}", tx.transactionId(), e.toString());
                     message.fail(Codes.UNAVAILABLE, "unavailable: idempotency store did not answer; retry with the same transactionId");
@@ -156,8 +155,7 @@ public final class DecisionVerticle extends VerticleBase {
     /** Stores the decision under its transaction id so that retries get it back; a failure here is logged, not fatal. */
     private Future<DecisionEvent> remember(ScoreRequest request, DecisionEvent event) {
         IdempotencyEntry entry = new IdempotencyEntry(request.fingerprint(), System.currentTimeMillis(), event.decision());
-        return OnContext.future(idempotency.setAsync(request.transaction().transactionId(), entry), context)
-                .timeout(config.features().timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return OnContext.future(idempotency.setAsync(request.transaction().transactionId(), entry), context, config.features().timeoutMs())
                 .transform(ar -> {
                     if (ar.failed()) {
                         LOG.warn("could not store decision of {} for idempotent retries: {}",

@@ -28,8 +28,11 @@ public final class FeaturesVerticle extends VerticleBase {
     private IMap<String, VelocityState> cards;
     private IMap<String, VelocityState> terminals;
 
-    public FeaturesVerticle(HazelcastInstance hazelcast) {
+    private final long timeoutMs;
+
+    public FeaturesVerticle(HazelcastInstance hazelcast, long timeoutMs) {
         this.hazelcast = hazelcast;
+        this.timeoutMs = timeoutMs;
     }
 
     @Override
@@ -56,6 +59,6 @@ public final class FeaturesVerticle extends VerticleBase {
     }
 
     private Future<VelocityWindows> apply(IMap<String, VelocityState> map, String key, VelocityUpdate update) {
-        return OnContext.future(map.submitToKey(key, update), context);
+        return OnContext.future(map.submitToKey(key, update), context, 10 * timeoutMs);
     }
 }

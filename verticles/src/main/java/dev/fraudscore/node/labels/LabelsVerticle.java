@@ -129,8 +129,8 @@ public final class LabelsVerticle extends VerticleBase {
             return Future.succeededFuture(new LabelResult(label.transactionId(), label.fraud(), 0));
         }
         long t = facts.eventTime().toInstant().toEpochMilli();
-        Future<Boolean> card = OnContext.future(cards.submitToKey(facts.card(), new LabelUpdate(t, delta)), context);
-        Future<Boolean> terminal = OnContext.future(terminals.submitToKey(facts.terminal(), new LabelUpdate(t, delta)), context);
+        Future<Boolean> card = OnContext.future(cards.submitToKey(facts.card(), new LabelUpdate(t, delta)), context, 30_000);
+        Future<Boolean> terminal = OnContext.future(terminals.submitToKey(facts.terminal(), new LabelUpdate(t, delta)), context, 30_000);
         return Future.all(card, terminal).map(v -> new LabelResult(label.transactionId(), label.fraud(), delta));
     }
 
