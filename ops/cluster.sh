@@ -123,10 +123,8 @@ case "${1:-}" in
     ;;
   drill)
     . "$DIR/infra.env"
-    mvn -q -B -pl modules/bench -am package -DskipTests
-    exec "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED \
-      -cp "modules/bench/target/classes:$(cat modules/bench/target/bench.classpath)" dev.fraudscore.bench.Drill \
-      --lb "http://127.0.0.1:$LB_PORT" --db "$POSTGRES_URL" --kafka "$KAFKA_BOOTSTRAP_SERVERS" --dir "$DIR" "${@:2}"
+    run_bench dev.fraudscore.bench.Drill --lb "http://127.0.0.1:$LB_PORT" --db "$POSTGRES_URL" \
+      --kafka "$KAFKA_BOOTSTRAP_SERVERS" --dir "$DIR" "${@:2}"
     ;;
   *) sed -n '2,10p' "$0"; exit 2 ;;
 esac

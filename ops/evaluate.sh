@@ -5,6 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ops/lib/java.sh
-mvn -q -B -pl modules/bench -am package -DskipTests
-exec "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED \
-  -cp "modules/bench/target/classes:$(cat modules/bench/target/bench.classpath)" dev.fraudscore.model.Evaluator "$@"
+run_bench dev.fraudscore.model.Evaluator "$@"

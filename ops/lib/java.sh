@@ -39,3 +39,11 @@ FRAUD_JVM_FLAGS="--enable-native-access=ALL-UNNAMED --add-modules java.se \
 --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Dhazelcast.phone.home.enabled=false \
 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 NODE_CP="verticles/target/fraudscore-node.jar:verticles/target/lib/*"
+
+# The bench module (replay, evaluator, drill, smoke benchmark): built, then run with its classpath.
+run_bench() { # main-class args...
+  [ "${FRAUD_SKIP_BUILD:-}" = "1" ] || mvn -q -B -pl modules/bench -am package -DskipTests
+  local main=$1; shift
+  exec "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED \
+    -cp "modules/bench/target/classes:$(cat modules/bench/target/bench.classpath)" "$main" "$@"
+}

@@ -7,10 +7,8 @@ import dev.fraudscore.node.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
+import dev.fraudscore.node.PgPools;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +42,7 @@ public final class AuditVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
-                .connectingTo(PgConnectOptions.fromUri(config.postgres().url()))
-                .using(vertx)
-                .build();
+        pool = PgPools.create(vertx, config.postgres(), config.postgres().poolSize());
         spool = new AuditSpool(vertx, config.audit().spoolDir().toString(), config.nodeId());
         vertx.setPeriodic(PARTITION_CHECK_MS, id -> ensurePartitions());
         vertx.setPeriodic(config.audit().retryIntervalMs(), id -> replaySpool());

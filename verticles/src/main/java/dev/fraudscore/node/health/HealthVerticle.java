@@ -7,10 +7,8 @@ import dev.fraudscore.node.scoring.ModelHolder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
+import dev.fraudscore.node.PgPools;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +38,7 @@ public final class HealthVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-                .connectingTo(PgConnectOptions.fromUri(config.postgres().url())).using(vertx).build();
+        pool = PgPools.create(vertx, config.postgres(), 1);
         kafka = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafka().bootstrapServers(),
                 "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
         vertx.setPeriodic(0, 1000, id -> check());

@@ -14,10 +14,8 @@ import dev.fraudscore.node.features.Maps;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
+import dev.fraudscore.node.PgPools;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -56,8 +54,7 @@ public final class LabelsVerticle extends VerticleBase {
     public Future<?> start() {
         cards = hazelcast.getMap(Maps.CARD_VELOCITY);
         terminals = hazelcast.getMap(Maps.TERMINAL_VELOCITY);
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
-                .connectingTo(PgConnectOptions.fromUri(config.postgres().url())).using(vertx).build();
+        pool = PgPools.create(vertx, config.postgres(), config.postgres().poolSize());
         return vertx.eventBus().<Label>localConsumer(Addresses.LABELS_APPLY, this::apply).completion();
     }
 
