@@ -27,6 +27,28 @@ public record VelocityWindows(Window h1, Window d1, Window d7, Window d30,
                               int fraudStreakDays, int fraudStreakAgeDays, int daysSinceGenuine,
                               double secondsSincePrevious, boolean duplicate) implements Serializable {
 
+    private static final int PACKED = 23;
+
+    /** The windows as a flat array (cheap to move between threads and JVMs); {@link #unpack} reverses it. */
+    public double[] pack() {
+        return new double[]{h1.count(), h1.sum(), d1.count(), d1.sum(), d7.count(), d7.sum(), d30.count(), d30.sum(),
+                delayed1.count(), delayed1.sum(), delayed7.count(), delayed7.sum(), delayed30.count(), delayed30.sum(),
+                frauds1, frauds7, frauds30, daysSinceLastFraud, daysSinceFirstFraud, fraudStreakDays, fraudStreakAgeDays,
+                daysSinceGenuine, duplicate ? Double.NaN : secondsSincePrevious};
+    }
+
+    public static VelocityWindows unpack(double[] p, boolean duplicate) {
+        if (p.length != PACKED) {
+            throw new IllegalArgumentException("packed velocity windows have " + PACKED + " values, got " + p.length);
+        }
+        return new VelocityWindows(w(p, 0), w(p, 2), w(p, 4), w(p, 6), w(p, 8), w(p, 10), w(p, 12), p[14], p[15], p[16],
+                (int) p[17], (int) p[18], (int) p[19], (int) p[20], (int) p[21], p[22], duplicate);
+    }
+
+    private static Window w(double[] p, int i) {
+        return p[i] == 0 && p[i + 1] == 0 ? Window.EMPTY : new Window((int) p[i], p[i + 1]);
+    }
+
     /** Share of the delayed window's transactions labelled fraud; 0 for an empty window (as the handbook). */
     public static double rate(double frauds, Window window) {
         return window.count() == 0 ? 0 : Math.min(1, frauds / window.count());

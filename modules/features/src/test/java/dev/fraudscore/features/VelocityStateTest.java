@@ -134,4 +134,14 @@ class VelocityStateTest {
         assertEquals(java.util.List.of("late"), schedule.due(T0 + 8 * DAY));
         assertEquals(0, schedule.size());
     }
+
+    @Test
+    void packedWindowsRoundTrip() {
+        VelocityState s = new VelocityState();
+        s.apply("a", T0 - 9 * DAY, 10);
+        s.applyFraudLabel(T0 - 9 * DAY, 1);
+        s.apply("b", T0 - 30 * MIN, 4);
+        VelocityWindows w = s.apply("c", T0, 7);
+        assertEquals(w, VelocityWindows.unpack(w.pack(), false));
+    }
 }

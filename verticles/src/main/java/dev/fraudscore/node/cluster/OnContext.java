@@ -23,14 +23,16 @@ public final class OnContext {
         Promise<T> promise = Promise.promise();
         long timer = context.owner().setTimer(timeoutMs,
                 id -> promise.tryFail(new TimeoutException("Hazelcast did not answer within " + timeoutMs + " ms")));
-        stage.whenCompleteAsync((value, error) -> {
+        // complete in a Vert.x task of its own: an exception thrown by a listener is then reported by Vert.x,
+        // not captured by the CompletableFuture that runs this callback
+        stage.whenCompleteAsync((value, error) -> context.runOnContext(v -> {
             context.owner().cancelTimer(timer);
             if (error != null) {
                 promise.tryFail(error);
             } else {
                 promise.tryComplete(value);
             }
-        }, command -> context.runOnContext(v -> command.run()));
+        }), command -> context.runOnContext(v -> command.run()));
         return promise.future();
     }
 }

@@ -17,6 +17,7 @@ import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.features.Claim;
 import dev.fraudscore.node.features.IdempotencyEntry;
 import dev.fraudscore.node.features.Maps;
+import dev.fraudscore.node.json.DecisionCodec;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.cluster.OnContext;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ public final class DecisionVerticle extends VerticleBase {
     private final NodeConfig config;
     private final HazelcastInstance hazelcast;
     private final ModelHolder models;
-    private IMap<String, IdempotencyEntry> idempotency;
+    private IMap<String, String> idempotency;
     private DeliveryOptions featuresDelivery;
     private DeliveryOptions scoringDelivery;
     private DeliveryOptions auditDelivery;
@@ -83,12 +84,15 @@ public final class DecisionVerticle extends VerticleBase {
                     message.fail(Codes.UNAVAILABLE, "unavailable: idempotency store did not answer; retry with the same transactionId");
                 })
                 .onSuccess(result -> {
-                    switch (result.status()) {
-                        case NEW -> run(message, request);
-                        case DECIDED -> replay(message, request, result.decision());
-                        case CONFLICT -> message.fail(Codes.CONFLICT,
+                    if (result.equals(Claim.NEW)) {
+                        run(message, request);
+                    } else if (result.startsWith(Claim.DECIDED)) {
+                        replay(message, request, DecisionCodec.decode(result.substring(Claim.DECIDED.length())));
+                    } else if (result.equals(Claim.CONFLICT)) {
+                        message.fail(Codes.CONFLICT,
                                 "idempotency_conflict: transactionId " + tx.transactionId() + " was already used with a different payload");
-                        case IN_PROGRESS -> message.fail(Codes.CONFLICT,
+                    } else {
+                        message.fail(Codes.CONFLICT,
                                 "in_progress: transactionId " + tx.transactionId() + " is still being decided; retry shortly");
                     }
                 });
@@ -155,7 +159,8 @@ public final class DecisionVerticle extends VerticleBase {
     /** Stores the decision under its transaction id so that retries get it back; a failure here is logged, not fatal. */
     private Future<DecisionEvent> remember(ScoreRequest request, DecisionEvent event) {
         IdempotencyEntry entry = new IdempotencyEntry(request.fingerprint(), System.currentTimeMillis(), event.decision());
-        return OnContext.future(idempotency.setAsync(request.transaction().transactionId(), entry), context, config.features().timeoutMs())
+        return OnContext.future(idempotency.setAsync(request.transaction().transactionId(), entry.encode()), context,
+                        config.features().timeoutMs())
                 .transform(ar -> {
                     if (ar.failed()) {
                         LOG.warn("could not store decision of {} for idempotent retries: {}",

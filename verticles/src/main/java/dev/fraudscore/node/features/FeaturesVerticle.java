@@ -5,7 +5,6 @@ import com.hazelcast.map.IMap;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.FeatureAssembler;
 import dev.fraudscore.features.VelocityState;
-import dev.fraudscore.features.VelocityWindows;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.FeatureVector;
@@ -46,11 +45,12 @@ public final class FeaturesVerticle extends VerticleBase {
         Transaction tx = message.body().transaction();
         long t = tx.eventTimeMillis();
         double amount = tx.amountAsDouble();
-        Future<VelocityWindows> card = apply(cards, tx.cardId(), new VelocityUpdate(tx.transactionId(), t, amount));
-        Future<VelocityWindows> terminal = apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount));
+        Future<double[]> card = apply(cards, tx.cardId(), new VelocityUpdate(tx.transactionId(), t, amount));
+        Future<double[]> terminal = apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount));
         Future.all(card, terminal).onComplete(ar -> {
             if (ar.succeeded()) {
-                message.reply(new FeatureVector(FeatureAssembler.assemble(amount, tx.timestamp(), card.result(), terminal.result())));
+                message.reply(new FeatureVector(FeatureAssembler.assemble(amount, tx.timestamp(),
+                        VelocityUpdate.windows(card.result()), VelocityUpdate.windows(terminal.result()))));
             } else {
                 LOG.warn("velocity update for {} failed: {}", tx.transactionId(), ar.cause().toString());
                 message.fail(Codes.UNAVAILABLE, "velocity state unavailable: " + ar.cause().getMessage());
@@ -58,7 +58,7 @@ public final class FeaturesVerticle extends VerticleBase {
         });
     }
 
-    private Future<VelocityWindows> apply(IMap<String, VelocityState> map, String key, VelocityUpdate update) {
+    private Future<double[]> apply(IMap<String, VelocityState> map, String key, VelocityUpdate update) {
         return OnContext.future(map.submitToKey(key, update), context, 10 * timeoutMs);
     }
 }

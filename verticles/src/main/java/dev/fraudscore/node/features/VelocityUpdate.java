@@ -1,21 +1,30 @@
 package dev.fraudscore.node.features;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
 import dev.fraudscore.features.VelocityState;
 import dev.fraudscore.features.VelocityWindows;
 
+import java.io.IOException;
 import java.util.Map;
 
 /**
  * Applies one transaction to a card's or terminal's velocity state, on the partition thread of the
  * member that owns the key: atomic per key across the cluster, never read-modify-write from the caller.
  * The backup replica runs the same processor, which is deterministic (event time, transaction id), so
- * primary and backup stay identical.
+ * primary and backup stay identical. Answers with the windows packed in a {@code double[]} (first value:
+ * 1 when the transaction id had been seen before); processor and answer serialize without reflection.
  */
-public final class VelocityUpdate implements EntryProcessor<String, VelocityState, VelocityWindows> {
-    private final String transactionId;
-    private final long eventMillis;
-    private final double amount;
+public final class VelocityUpdate implements EntryProcessor<String, VelocityState, double[]>, DataSerializable {
+    private String transactionId;
+    private long eventMillis;
+    private double amount;
+
+    public VelocityUpdate() {
+        // for Hazelcast
+    }
 
     public VelocityUpdate(String transactionId, long eventMillis, double amount) {
         this.transactionId = transactionId;
@@ -24,13 +33,36 @@ public final class VelocityUpdate implements EntryProcessor<String, VelocityStat
     }
 
     @Override
-    public VelocityWindows process(Map.Entry<String, VelocityState> entry) {
+    public double[] process(Map.Entry<String, VelocityState> entry) {
         VelocityState state = entry.getValue();
         if (state == null) {
             state = new VelocityState();
         }
         VelocityWindows windows = state.apply(transactionId, eventMillis, amount);
         entry.setValue(state);
-        return windows;
+        double[] packed = windows.pack();
+        double[] out = new double[packed.length + 1];
+        out[0] = windows.duplicate() ? 1 : 0;
+        System.arraycopy(packed, 0, out, 1, packed.length);
+        return out;
+    }
+
+    /** The windows a {@link #process} answer carries. */
+    public static VelocityWindows windows(double[] answer) {
+        return VelocityWindows.unpack(java.util.Arrays.copyOfRange(answer, 1, answer.length), answer[0] == 1);
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeString(transactionId);
+        out.writeLong(eventMillis);
+        out.writeDouble(amount);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        transactionId = in.readString();
+        eventMillis = in.readLong();
+        amount = in.readDouble();
     }
 }
