@@ -157,20 +157,23 @@ public final class FraudNode implements AutoCloseable {
                                 PrometheusMeterRegistry registry) throws Exception {
         var hz = cluster.getHazelcastInstance();
         NodeConfig c = config;
-        await(deploy(vertx, () -> new AuditVerticle(c), c.audit().instances()));
+        await(deploy(vertx, () -> new AuditVerticle(c, registry), c.audit().instances()));
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
         await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
         await(deploy(vertx, () -> new FeaturesVerticle(hz, c.features().timeoutMs()), c.features().instances()));
         await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder, registry), c.decision().instances()));
         await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {
-            await(deploy(vertx, () -> new KafkaIngestVerticle(c), c.kafka().instances()));
+            await(deploy(vertx, () -> new KafkaIngestVerticle(c, registry), c.kafka().instances()));
         }
         Health health = new Health();
         await(vertx.deployVerticle(new HealthVerticle(c, hz, holder, health)));
+        java.util.concurrent.atomic.AtomicInteger httpInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        io.micrometer.core.instrument.Gauge.builder("fraud.http.inflight", httpInFlight, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("authorize-checks being decided on this node").register(registry);
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(deploy(vertx, () -> {
-            HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health);
+            HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health, httpInFlight);
             synchronized (http) {
                 http.add(v);
             }

@@ -36,8 +36,18 @@ public final class AuditVerticle extends VerticleBase {
     private long flushTimer = -1;
     private boolean replaying;
 
-    public AuditVerticle(NodeConfig config) {
+    private final io.micrometer.core.instrument.Timer lag;
+    private final io.micrometer.core.instrument.Counter spooled;
+
+    public AuditVerticle(NodeConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
+        this.lag = io.micrometer.core.instrument.Timer.builder("fraud.audit.lag").description("decision to committed audit row")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(10)).register(registry);
+        this.spooled = io.micrometer.core.instrument.Counter.builder("fraud.audit.spooled.rows")
+                .description("rows PostgreSQL refused, written to the spool").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("fraud.audit.pending", this, v -> v.pending.size())
+                .description("rows waiting for their batch").register(registry);
     }
 
     @Override
@@ -96,8 +106,14 @@ public final class AuditVerticle extends VerticleBase {
         for (Message<DecisionEvent> m : batch) {
             rows.add(AuditRows.row(m.body()));
         }
-        insert(rows).recover(e -> {
+        insert(rows).onSuccess(v -> {
+            long now = System.currentTimeMillis();
+            for (Message<DecisionEvent> m : batch) {
+                lag.record(now - m.body().decision().decidedAt().toEpochMilli(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }).recover(e -> {
             LOG.warn("audit insert of {} rows failed ({}); spooling to {}", rows.size(), e.toString(), config.audit().spoolDir());
+            spooled.increment(rows.size());
             return spool.write(rows);
         }).onComplete(ar -> {
             for (Message<DecisionEvent> m : batch) {

@@ -14,7 +14,7 @@ import java.util.Map;
 public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
                          Scoring scoring, Decision decision, Alerts alerts, Labels labels, Audit audit) {
 
-    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {
+    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs, int maxInFlight) {
     }
 
     public record Admin(String host, int port) {
@@ -85,7 +85,8 @@ public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Pos
 
         Settings h = Settings.of(root, "http");
         Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 1, 256),
-                h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000));
+                h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000),
+                h.integer("maxInFlight", 1, 1_000_000));
 
         Settings ad = Settings.of(root, "admin");
         Admin admin = new Admin(ad.nonEmpty("host"), ad.port("port"));

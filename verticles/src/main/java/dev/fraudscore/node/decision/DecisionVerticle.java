@@ -52,13 +52,23 @@ public final class DecisionVerticle extends VerticleBase {
 
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> decided = new java.util.EnumMap<>(Outcome.class);
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final io.micrometer.core.instrument.Timer[] stages = new io.micrometer.core.instrument.Timer[4];
+    private final java.util.Map<String, io.micrometer.core.instrument.DistributionSummary> scores = new java.util.HashMap<>();
 
     public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, ModelHolder models,
                             io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
         this.hazelcast = hazelcast;
         this.models = models;
+        this.registry = registry;
         String instance = Integer.toString(INSTANCES.incrementAndGet());
+        String[] names = {"idempotency", "features", "scoring", "total"};
+        for (int i = 0; i < names.length; i++) {
+            stages[i] = io.micrometer.core.instrument.Timer.builder("fraud.stage.latency").description("time per pipeline stage")
+                    .tag("stage", names[i]).publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                    .maximumExpectedValue(java.time.Duration.ofSeconds(2)).register(registry);
+        }
         for (Outcome o : Outcome.values()) {
             decided.put(o, io.micrometer.core.instrument.Counter.builder("fraud.decisions").description("decisions made")
                     .tag("outcome", o.name()).tag("instance", instance).register(registry));
@@ -131,7 +141,7 @@ public final class DecisionVerticle extends VerticleBase {
                 })
                 .compose(event -> remember(request, event))
                 .onSuccess(event -> {
-                    decided.get(event.decision().outcome()).increment();
+                    record(event.decision());
                     if (event.decision().outcome().alerts()) {
                         vertx.eventBus().send(Addresses.ALERTS_RAISE, event, LOCAL);
                     }
@@ -144,6 +154,20 @@ public final class DecisionVerticle extends VerticleBase {
                     }
                 })
                 .onFailure(e -> message.fail(Codes.INTERNAL, "internal: " + e.getMessage()));
+    }
+
+    private void record(Decision d) {
+        decided.get(d.outcome()).increment();
+        StageTimings t = d.timings();
+        stages[0].record(t.idempotencyMicros(), java.util.concurrent.TimeUnit.MICROSECONDS);
+        stages[1].record(t.featuresMicros(), java.util.concurrent.TimeUnit.MICROSECONDS);
+        stages[2].record(t.scoringMicros(), java.util.concurrent.TimeUnit.MICROSECONDS);
+        stages[3].record(t.totalMicros(), java.util.concurrent.TimeUnit.MICROSECONDS);
+        if (!d.degraded()) {
+            scores.computeIfAbsent(d.modelVersion(), v -> io.micrometer.core.instrument.DistributionSummary.builder("fraud.score")
+                    .description("scores per model version").tag("model", v)
+                    .serviceLevelObjectives(0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99).register(registry)).record(d.score());
+        }
     }
 
     private void replyAfterAudit(Message<ScoreRequest> message, DecisionEvent event) {

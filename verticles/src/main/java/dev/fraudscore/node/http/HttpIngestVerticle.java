@@ -46,10 +46,18 @@ public final class HttpIngestVerticle extends VerticleBase {
     private DeliveryOptions pipelineDelivery;
     private HttpServer server;
 
-    public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry, Health health) {
+    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final io.micrometer.core.instrument.Counter rejected;
+
+    /** {@code inFlight}: decisions in progress on this node, shared by every HTTP verticle instance. */
+    public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry, Health health,
+                              java.util.concurrent.atomic.AtomicInteger inFlight) {
         this.config = config;
         this.registry = registry;
         this.health = health;
+        this.inFlight = inFlight;
+        this.rejected = io.micrometer.core.instrument.Counter.builder("fraud.http.rejected")
+                .description("authorize-checks refused with 503 because the node was at http.maxInFlight").register(registry);
     }
 
     @Override
@@ -140,8 +148,17 @@ public final class HttpIngestVerticle extends VerticleBase {
             error(ctx, 400, e.getMessage(), e.field(), e.rule());
             return;
         }
+        if (inFlight.incrementAndGet() > config.http().maxInFlight()) {
+            // past capacity: answer at once instead of queueing; the caller retries with the same transactionId
+            inFlight.decrementAndGet();
+            rejected.increment();
+            ctx.response().putHeader("Retry-After", "1");
+            error(ctx, 503, "overloaded: more than " + config.http().maxInFlight() + " decisions in progress; retry", null, "overloaded");
+            return;
+        }
         ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.HTTP, received);
         vertx.eventBus().<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery).onComplete(ar -> {
+            inFlight.decrementAndGet();
             if (ar.succeeded()) {
                 DecisionEvent event = ar.result().body();
                 double tookMs = (System.nanoTime() - received) / 1e6;

@@ -55,8 +55,12 @@ public final class KafkaIngestVerticle extends VerticleBase {
     private DeliveryOptions pipelineDelivery;
     private boolean paused;
 
-    public KafkaIngestVerticle(NodeConfig config) {
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private volatile long lag;
+
+    public KafkaIngestVerticle(NodeConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
+        this.registry = registry;
     }
 
     @Override
@@ -72,6 +76,11 @@ public final class KafkaIngestVerticle extends VerticleBase {
         });
         consumer.handler(this::onRecord);
         vertx.setPeriodic(config.kafka().commitIntervalMs(), id -> commit());
+        io.micrometer.core.instrument.Gauge.builder("fraud.kafka.inflight", offsets, OffsetTracker::inFlight)
+                .description("records being decided").tag("client", clientId).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("fraud.kafka.consumer.lag", this, v -> v.lag)
+                .description("records behind the end of the assigned partitions").tag("client", clientId).register(registry);
+        vertx.setPeriodic(5000, id -> measureLag());
         return consumer.subscribe(java.util.Set.of(config.kafka().topics().transactions(), config.kafka().topics().labels()));
     }
 
@@ -149,6 +158,21 @@ public final class KafkaIngestVerticle extends VerticleBase {
                     long backoff = Math.min(50L << Math.min(attempt, 10), 1000);
                     return vertx.timer(backoff).compose(v -> process(record, tx, attempt + 1, firstNanos));
                 });
+    }
+
+    /** Consumer lag: the end offsets of the assigned partitions minus this consumer's positions. */
+    private void measureLag() {
+        consumer.assignment().compose(parts -> parts.isEmpty() ? Future.succeededFuture(0L)
+                : consumer.endOffsets(parts).compose(ends -> {
+                    List<Future<Long>> behind = new java.util.ArrayList<>();
+                    for (TopicPartition tp : parts) {
+                        long end = ends.getOrDefault(tp, 0L);
+                        behind.add(consumer.position(tp).map(position -> Math.max(0, end - position)));
+                    }
+                    return Future.all(behind).map(all -> behind.stream().mapToLong(Future::result).sum());
+                }))
+                .onSuccess(v -> lag = v)
+                .onFailure(e -> LOG.debug("lag not measured: {}", e.toString()));
     }
 
     private void done(TopicPartition tp, KafkaConsumerRecord<String, String> record) {

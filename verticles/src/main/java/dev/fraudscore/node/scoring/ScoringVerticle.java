@@ -40,6 +40,7 @@ public final class ScoringVerticle extends VerticleBase {
     private final NodeConfig.Scoring config;
     private final ModelHolder model;
     private final DistributionSummary batchSizes;
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private WorkerExecutor pool;
     private int batchesInFlight;
@@ -50,6 +51,11 @@ public final class ScoringVerticle extends VerticleBase {
         this.model = model;
         this.batchSizes = DistributionSummary.builder("fraud.scoring.batch.size").baseUnit("rows")
                 .description("rows per XGBoost call").register(registry);
+        String instance = Integer.toString(INSTANCES.incrementAndGet());
+        io.micrometer.core.instrument.Gauge.builder("fraud.scoring.queue.depth", queue, java.util.ArrayDeque::size)
+                .description("rows waiting for a scoring worker").tag("instance", instance).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("fraud.scoring.batches.inflight", this, v -> v.batchesInFlight)
+                .description("batches on the worker pool (saturated at scoring.workerPoolSize)").tag("instance", instance).register(registry);
     }
 
     @Override
