@@ -33,7 +33,7 @@ public final class SmokeBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:8080", "requests", "20000",
-                "concurrency", "32", "warmup", "2000", "cards", "10000", "terminals", "2000"));
+                "concurrency", "32", "warmup", "2000", "cards", "10000", "terminals", "2000", "rate", "0", "echo", "false"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
@@ -56,8 +56,16 @@ public final class SmokeBench {
             load.run(warmup, concurrency, "w");
         }
         int requests = Integer.parseInt(o.get("requests"));
-        System.out.printf("measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
-        Result r = load.run(requests, concurrency, "m");
+        int rate = Integer.parseInt(o.get("rate"));
+        Result r;
+        if (rate > 0) {
+            System.out.printf("measuring: %,d requests at a constant %,d/s (open loop; latency from each request's intended send time)%n",
+                    requests, rate);
+            r = load.openLoop(vertx, requests, rate, "o");
+        } else {
+            System.out.printf("measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
+            r = load.run(requests, concurrency, "m");
+        }
         Histogram h = r.latency;
         System.out.printf("requests %,d  ok %,d  errors %,d  statuses %s%n", requests, r.ok, r.errors, r.statuses);
         System.out.printf("throughput %,.0f req/s over %.2f s%n", requests / r.seconds, r.seconds);
@@ -65,11 +73,21 @@ public final class SmokeBench {
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
                 h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
         System.out.printf("decisions %s%n", r.decisions);
+        if (r.refused != null && r.refused.getTotalCount() > 0) {
+            System.out.printf("refused (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n", r.refused.getTotalCount(),
+                    r.refused.getValueAtPercentile(50) / 1e3, r.refused.getValueAtPercentile(99) / 1e3);
+        }
+        if (Boolean.parseBoolean(o.get("echo"))) {
+            double echo = Echo.measure(vertx, requests, concurrency);
+            System.out.printf("bare Vert.x HTTP echo on this machine, same load shape: %,.0f req/s; platform = %.1f%% of it%n",
+                    echo, 100 * (requests / r.seconds) / echo);
+        }
         client.close().await();
         vertx.close().await();
     }
 
-    record Result(Histogram latency, long ok, long errors, Map<Integer, Long> statuses, Map<String, Long> decisions, double seconds) {
+    record Result(Histogram latency, long ok, long errors, Map<Integer, Long> statuses, Map<String, Long> decisions, double seconds,
+                  Histogram refused) {
     }
 
     static final class Load {
@@ -100,7 +118,60 @@ public final class SmokeBench {
                 next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done);
             }
             done.get(30, TimeUnit.MINUTES);
-            return new Result(latency, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9);
+            return new Result(latency, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, null);
+        }
+
+        /**
+         * Open loop: request i is due at start + i/rate whatever happened before; its latency is measured from
+         * that due time (coordinated-omission corrected). Accepted (200) and refused (503) latencies apart.
+         */
+        Result openLoop(Vertx vertx, int requests, int rate, String phase) throws Exception {
+            Histogram accepted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            Map<Integer, Long> statuses = new TreeMap<>();
+            Map<String, Long> decisions = new TreeMap<>();
+            AtomicLong ok = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            AtomicLong finished = new AtomicLong();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            long start = System.nanoTime();
+            long[] next = {0};
+            vertx.setPeriodic(1, id -> {
+                long due = Math.min(requests, (System.nanoTime() - start) * rate / 1_000_000_000L);
+                for (; next[0] < due; next[0]++) {
+                    long intended = start + next[0] * 1_000_000_000L / rate;
+                    Buffer payload = Buffer.buffer(body(next[0], phase));
+                    client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
+                                    .putHeader("Content-Type", "application/json"))
+                            .compose(req -> req.send(payload))
+                            .compose(resp -> resp.body().map(b -> {
+                                synchronized (statuses) {
+                                    statuses.merge(resp.statusCode(), 1L, Long::sum);
+                                }
+                                return resp.statusCode();
+                            }))
+                            .onComplete(ar -> {
+                                long micros = Math.min((System.nanoTime() - intended) / 1000, accepted.getHighestTrackableValue());
+                                int status = ar.succeeded() ? ar.result() : -1;
+                                synchronized (accepted) {
+                                    (status == 503 ? refused : accepted).recordValue(micros);
+                                }
+                                if (status == 200) {
+                                    ok.incrementAndGet();
+                                } else if (status != 503) {
+                                    errors.incrementAndGet();
+                                }
+                                if (finished.incrementAndGet() == requests) {
+                                    done.complete(null);
+                                }
+                            });
+                }
+                if (next[0] >= requests) {
+                    vertx.cancelTimer(id);
+                }
+            });
+            done.get(30, TimeUnit.MINUTES);
+            return new Result(accepted, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, refused);
         }
 
         private synchronized String body(long n, String phase) {
