@@ -1,5 +1,6 @@
 package dev.fraudscore.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -140,16 +141,7 @@ public final class SmokeBench {
                 long due = Math.min(requests, (System.nanoTime() - start) * rate / 1_000_000_000L);
                 for (; next[0] < due; next[0]++) {
                     long intended = start + next[0] * 1_000_000_000L / rate;
-                    Buffer payload = Buffer.buffer(body(next[0], phase));
-                    client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
-                                    .putHeader("Content-Type", "application/json"))
-                            .compose(req -> req.send(payload))
-                            .compose(resp -> resp.body().map(b -> {
-                                synchronized (statuses) {
-                                    statuses.merge(resp.statusCode(), 1L, Long::sum);
-                                }
-                                return resp.statusCode();
-                            }))
+                    post(Buffer.buffer(body(next[0], phase)), statuses, decisions)
                             .onComplete(ar -> {
                                 long micros = Math.min((System.nanoTime() - intended) / 1000, accepted.getHighestTrackableValue());
                                 int status = ar.succeeded() ? ar.result() : -1;
@@ -174,6 +166,24 @@ public final class SmokeBench {
             return new Result(accepted, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, refused);
         }
 
+        /** Sends one authorize-check; counts its status and, for a 200, its decision; answers the status. */
+        private Future<Integer> post(Buffer payload, Map<Integer, Long> statuses, Map<String, Long> decisions) {
+            return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
+                            .putHeader("Content-Type", "application/json"))
+                    .compose(req -> req.send(payload))
+                    .compose(resp -> resp.body().map(b -> {
+                        synchronized (statuses) {
+                            statuses.merge(resp.statusCode(), 1L, Long::sum);
+                            if (resp.statusCode() == 200) {
+                                String s = b.toString();
+                                int i = s.indexOf("\"decision\":\"");
+                                decisions.merge(i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
+                            }
+                        }
+                        return resp.statusCode();
+                    }));
+        }
+
         private synchronized String body(long n, String phase) {
             int card = random.nextInt(cards);
             return "{\"transactionId\":\"bench-" + run + "-" + phase + n + "\",\"cardId\":\"card_" + card
@@ -189,20 +199,7 @@ public final class SmokeBench {
             }
             Buffer payload = Buffer.buffer(body(n, phase));
             long t0 = System.nanoTime();
-            client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
-                            .putHeader("Content-Type", "application/json"))
-                    .compose(req -> req.send(payload))
-                    .compose(resp -> resp.body().map(b -> {
-                        synchronized (statuses) {
-                            statuses.merge(resp.statusCode(), 1L, Long::sum);
-                            if (resp.statusCode() == 200) {
-                                String s = b.toString();
-                                int i = s.indexOf("\"decision\":\"");
-                                decisions.merge(i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
-                            }
-                        }
-                        return resp.statusCode();
-                    }))
+            post(payload, statuses, decisions)
                     .onComplete(ar -> {
                         long micros = (System.nanoTime() - t0) / 1000;
                         synchronized (latency) {
