@@ -33,8 +33,8 @@ class LabelsAndModelsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        it = RunningNode.start("labels_it", c -> {
-        });
+        // the swap test sends 600 requests at once: admission control (tested elsewhere) must not refuse them
+        it = RunningNode.start("labels_it", c -> c.getJsonObject("http").put("maxInFlight", 10_000));
         admin = new Http(it.node().adminPort());
     }
 
