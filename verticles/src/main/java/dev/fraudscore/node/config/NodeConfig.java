@@ -25,14 +25,14 @@ public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Pos
 
     public record Kafka(String bootstrapServers, int embeddedPort, int embeddedControllerPort, Path embeddedDataDir,
                         String groupId, int instances, int maxInFlight, long commitIntervalMs, int maxPollRecords,
-                        boolean createTopics, int partitions, int replicationFactor, Topics topics) {
+                        boolean createTopics, int partitions, int replicationFactor, long stageTimeoutMs, Topics topics) {
         public boolean embedded() {
             return bootstrapServers.isBlank();
         }
 
         public Kafka withBootstrapServers(String servers) {
             return new Kafka(servers, embeddedPort, embeddedControllerPort, embeddedDataDir, groupId, instances, maxInFlight,
-                    commitIntervalMs, maxPollRecords, createTopics, partitions, replicationFactor, topics);
+                    commitIntervalMs, maxPollRecords, createTopics, partitions, replicationFactor, stageTimeoutMs, topics);
         }
     }
 
@@ -98,7 +98,7 @@ public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Pos
                 Path.of(ke.nonEmpty("dataDir")), k.nonEmpty("groupId"), k.integer("instances", 0, 64),
                 k.integer("maxInFlight", 1, 1_000_000), k.longValue("commitIntervalMs", 10, 60_000),
                 k.integer("maxPollRecords", 1, 100_000), k.bool("createTopics"), k.integer("partitions", 1, 10_000),
-                k.integer("replicationFactor", 1, 16),
+                k.integer("replicationFactor", 1, 16), k.longValue("stageTimeoutMs", 1, 600_000),
                 new Topics(kt.nonEmpty("transactions"), kt.nonEmpty("decisions"), kt.nonEmpty("alerts"), kt.nonEmpty("dlq"),
                         kt.nonEmpty("labels")));
 

@@ -49,6 +49,9 @@ public final class DecisionVerticle extends VerticleBase {
     private DeliveryOptions featuresDelivery;
     private DeliveryOptions scoringDelivery;
     private DeliveryOptions auditDelivery;
+    /** Stream records have no caller waiting: their stages get the (longer) Kafka deadline. */
+    private DeliveryOptions streamFeaturesDelivery;
+    private DeliveryOptions streamScoringDelivery;
 
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> decided = new java.util.EnumMap<>(Outcome.class);
@@ -81,6 +84,8 @@ public final class DecisionVerticle extends VerticleBase {
         featuresDelivery = new DeliveryOptions().setSendTimeout(config.features().timeoutMs()).setLocalOnly(true);
         scoringDelivery = new DeliveryOptions().setSendTimeout(config.scoring().timeoutMs()).setLocalOnly(true);
         auditDelivery = new DeliveryOptions().setSendTimeout(AUDIT_ACK_TIMEOUT_MS).setLocalOnly(true);
+        streamFeaturesDelivery = new DeliveryOptions().setSendTimeout(config.kafka().stageTimeoutMs()).setLocalOnly(true);
+        streamScoringDelivery = new DeliveryOptions().setSendTimeout(config.kafka().stageTimeoutMs()).setLocalOnly(true);
         return vertx.eventBus().<ScoreRequest>localConsumer(Addresses.PIPELINE_DECIDE, this::decide).completion();
     }
 
@@ -121,14 +126,16 @@ public final class DecisionVerticle extends VerticleBase {
     private void run(Message<ScoreRequest> message, ScoreRequest request) {
         long claimed = System.nanoTime();
         Trace trace = new Trace(request.receivedNanos(), claimed);
-        vertx.eventBus().<FeatureVector>request(Addresses.FEATURES_UPDATE, request, featuresDelivery)
+        boolean stream = request.source() == Source.KAFKA;
+        vertx.eventBus().<FeatureVector>request(Addresses.FEATURES_UPDATE, request, stream ? streamFeaturesDelivery : featuresDelivery)
                 .map(Message::body)
                 .transform(features -> {
                     trace.featuresDone = System.nanoTime();
                     if (features.failed()) {
                         return Future.succeededFuture(degraded(request, null, "features_unavailable", features.cause(), trace));
                     }
-                    return vertx.eventBus().<ScoreResult>request(Addresses.SCORING_SCORE, features.result(), scoringDelivery)
+                    return vertx.eventBus().<ScoreResult>request(Addresses.SCORING_SCORE, features.result(),
+                                    stream ? streamScoringDelivery : scoringDelivery)
                             .map(Message::body)
                             .transform(score -> {
                                 trace.scoringDone = System.nanoTime();

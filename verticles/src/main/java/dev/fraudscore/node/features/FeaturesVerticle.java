@@ -50,7 +50,8 @@ public final class FeaturesVerticle extends VerticleBase {
         Future.all(card, terminal).onComplete(ar -> {
             if (ar.succeeded()) {
                 message.reply(new FeatureVector(FeatureAssembler.assemble(amount, tx.timestamp(),
-                        VelocityUpdate.windows(card.result()), VelocityUpdate.windows(terminal.result()))));
+                        VelocityUpdate.windows(card.result()), VelocityUpdate.windows(terminal.result())),
+                        message.body().source() == dev.fraudscore.node.bus.Source.HTTP));
             } else {
                 LOG.warn("velocity update for {} failed: {}", tx.transactionId(), ar.cause().toString());
                 message.fail(Codes.UNAVAILABLE, "velocity state unavailable: " + ar.cause().getMessage());

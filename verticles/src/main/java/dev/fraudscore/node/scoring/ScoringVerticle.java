@@ -41,7 +41,9 @@ public final class ScoringVerticle extends VerticleBase {
     private final ModelHolder model;
     private final DistributionSummary batchSizes;
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    /** Rows with a caller waiting (HTTP) and rows from the stream (Kafka); a batch takes the interactive ones first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<Pending> bulk = new ArrayDeque<>();
     private WorkerExecutor pool;
     private int batchesInFlight;
     private long timerId = -1;
@@ -52,7 +54,7 @@ public final class ScoringVerticle extends VerticleBase {
         this.batchSizes = DistributionSummary.builder("fraud.scoring.batch.size").baseUnit("rows")
                 .description("rows per XGBoost call").register(registry);
         String instance = Integer.toString(INSTANCES.incrementAndGet());
-        io.micrometer.core.instrument.Gauge.builder("fraud.scoring.queue.depth", queue, java.util.ArrayDeque::size)
+        io.micrometer.core.instrument.Gauge.builder("fraud.scoring.queue.depth", this, v -> v.queue.size() + v.bulk.size())
                 .description("rows waiting for a scoring worker").tag("instance", instance).register(registry);
         io.micrometer.core.instrument.Gauge.builder("fraud.scoring.batches.inflight", this, v -> v.batchesInFlight)
                 .description("batches on the worker pool (saturated at scoring.workerPoolSize)").tag("instance", instance).register(registry);
@@ -70,19 +72,20 @@ public final class ScoringVerticle extends VerticleBase {
     }
 
     private void enqueue(Message<FeatureVector> message) {
-        if (queue.size() >= config.queueMaxSize()) {
+        if (queue.size() + bulk.size() >= config.queueMaxSize()) {
             message.fail(Codes.OVERLOADED, "overloaded: scoring queue is full (" + config.queueMaxSize() + ")");
             return;
         }
-        queue.add(new Pending(message, System.nanoTime()));
+        (message.body().interactive() ? queue : bulk).add(new Pending(message, System.nanoTime()));
         drain();
     }
 
     private void drain() {
         long waitNanos = config.batchMaxWaitMs() * 1_000_000L;
-        while (!queue.isEmpty() && batchesInFlight < config.workerPoolSize()) {
-            long waited = System.nanoTime() - queue.peek().enqueuedNanos();
-            if (queue.size() < config.batchMaxSize() && waited < waitNanos) {
+        while ((!queue.isEmpty() || !bulk.isEmpty()) && batchesInFlight < config.workerPoolSize()) {
+            Pending oldest = queue.isEmpty() ? bulk.peek() : queue.peek();
+            long waited = System.nanoTime() - oldest.enqueuedNanos();
+            if (queue.size() + bulk.size() < config.batchMaxSize() && waited < waitNanos) {
                 if (timerId < 0) {
                     long delayMs = Math.max(1, (waitNanos - waited) / 1_000_000L);
                     timerId = vertx.setTimer(delayMs, id -> {
@@ -97,11 +100,11 @@ public final class ScoringVerticle extends VerticleBase {
     }
 
     private void dispatch() {
-        int n = Math.min(queue.size(), config.batchMaxSize());
+        int n = Math.min(queue.size() + bulk.size(), config.batchMaxSize());
         List<Pending> batch = new ArrayList<>(n);
         List<float[]> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Pending p = queue.poll();
+            Pending p = queue.isEmpty() ? bulk.poll() : queue.poll();
             batch.add(p);
             rows.add(p.message().body().values());
         }
