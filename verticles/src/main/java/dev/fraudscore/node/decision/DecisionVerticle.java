@@ -92,7 +92,10 @@ public final class DecisionVerticle extends VerticleBase {
     private void decide(Message<ScoreRequest> message) {
         ScoreRequest request = message.body();
         Transaction tx = request.transaction();
-        Claim claim = new Claim(request.fingerprint(), System.currentTimeMillis(), config.features().inProgressStaleMs());
+        // an HTTP caller has had its answer (or a timeout) by http.requestTimeoutMs: its claim cannot be in progress
+        // after that; a stream record may legitimately take up to the stream's budget
+        long stale = request.source() == Source.HTTP ? config.http().requestTimeoutMs() + 500 : config.features().inProgressStaleMs();
+        Claim claim = new Claim(request.fingerprint(), System.currentTimeMillis(), stale);
         OnContext.future(idempotency.submitToKey(tx.transactionId(), claim), context, config.features().timeoutMs())
                 .onFailure(e -> {
                     LOG.warn("idempotency claim for {} failed: {}", tx.transactionId(), e.toString());
