@@ -132,7 +132,11 @@ public final class FraudNode implements AutoCloseable {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.config(config));
             VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-                    .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+                    .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))
+                    .setWorkerPoolSize(config.workerPoolSize());
+            if (config.eventLoops() > 0) {
+                options.setEventLoopPoolSize(config.eventLoops());
+            }
             Vertx vertx = Vertx.builder().with(options).withClusterManager(cluster)
                     .withMetrics(new MicrometerMetricsFactory(registry))
                     .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -49,7 +49,7 @@ public final class SmokeBench {
                 .with(new PoolOptions().setHttp1MaxSize(concurrency))
                 .build();
         String run = Long.toString(System.currentTimeMillis(), 36);
-        Load load = new Load(client, run, Integer.parseInt(o.get("cards")), Integer.parseInt(o.get("terminals")));
+        Load load = new Load(vertx, client, run, Integer.parseInt(o.get("cards")), Integer.parseInt(o.get("terminals")));
 
         int warmup = Integer.parseInt(o.get("warmup"));
         if (warmup > 0) {
@@ -98,7 +98,10 @@ public final class SmokeBench {
         private final int terminals;
         private final SplittableRandom random = new SplittableRandom(42);
 
-        Load(HttpClient client, String run, int cards, int terminals) {
+        private final Vertx vertx;
+
+        Load(Vertx vertx, HttpClient client, String run, int cards, int terminals) {
+            this.vertx = vertx;
             this.client = client;
             this.run = run;
             this.cards = cards;
@@ -115,8 +118,10 @@ public final class SmokeBench {
             CompletableFuture<Void> done = new CompletableFuture<>();
             AtomicLong finished = new AtomicLong();
             long start = System.nanoTime();
+            // every request starts on one event-loop context, never from this thread
+            io.vertx.core.Context context = vertx.getOrCreateContext();
             for (int c = 0; c < concurrency; c++) {
-                next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done);
+                context.runOnContext(v -> next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done));
             }
             done.get(30, TimeUnit.MINUTES);
             return new Result(latency, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, null);
@@ -169,7 +174,7 @@ public final class SmokeBench {
         /** Sends one authorize-check; counts its status and, for a 200, its decision; answers the status. */
         private Future<Integer> post(Buffer payload, Map<Integer, Long> statuses, Map<String, Long> decisions) {
             return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
-                            .putHeader("Content-Type", "application/json"))
+                            .putHeader("Content-Type", "application/json").setTimeout(30_000))
                     .compose(req -> req.send(payload))
                     .compose(resp -> resp.body().map(b -> {
                         synchronized (statuses) {

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The node's whole configuration, typed and validated. Build with {@link #from(JsonObject)}. */
-public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
+public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http http, Admin admin, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
                          Scoring scoring, Decision decision, Alerts alerts, Labels labels, Audit audit) {
 
     public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs, int maxInFlight) {
@@ -78,6 +78,8 @@ public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Pos
 
     public static NodeConfig from(JsonObject root) {
         Settings node = Settings.of(root, "node");
+        int eventLoops = node.integer("eventLoops", 0, 1024);
+        int workerPoolSize = node.integer("workerPoolSize", 1, 1024);
         String id = node.string("id");
         if (id.isBlank()) {
             id = hostName() + "-" + ProcessHandle.current().pid();
@@ -155,7 +157,7 @@ public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Pos
         Audit audit = new Audit(a.integer("instances", 1, 64), a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000), Path.of(a.nonEmpty("spoolDir")), a.longValue("retryIntervalMs", 10, 600_000));
 
-        return new NodeConfig(id, http, admin, kafka, postgres, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(id, eventLoops, workerPoolSize, http, admin, kafka, postgres, cluster, features, scoring, decision, alerts, labels, audit);
     }
 
     private static void checkThreshold(String key, double v) {
@@ -173,10 +175,10 @@ public record NodeConfig(String nodeId, Http http, Admin admin, Kafka kafka, Pos
     }
 
     public NodeConfig withKafka(Kafka k) {
-        return new NodeConfig(nodeId, http, admin, k, postgres, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(nodeId, eventLoops, workerPoolSize, http, admin, k, postgres, cluster, features, scoring, decision, alerts, labels, audit);
     }
 
     public NodeConfig withPostgres(Postgres p) {
-        return new NodeConfig(nodeId, http, admin, kafka, p, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(nodeId, eventLoops, workerPoolSize, http, admin, kafka, p, cluster, features, scoring, decision, alerts, labels, audit);
     }
 }
