@@ -6,6 +6,7 @@ import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.ConfigLoader;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Db;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.NodeProcesses;
@@ -76,10 +77,7 @@ class ClusterIT {
         console = Vertx.builder().withClusterManager(manager).buildClustered()
                 .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         // start measuring once the partitions have settled on the three members (no migration in flight)
-        long safeBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!manager.getHazelcastInstance().getPartitionService().isClusterSafe() && System.nanoTime() < safeBy) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
-        }
+        Await.until(() -> manager.getHazelcastInstance().getPartitionService().isClusterSafe(), Duration.ofSeconds(60), 100);
         assertTrue(manager.getHazelcastInstance().getPartitionService().isClusterSafe(), "cluster safe before the load");
         Codecs.register(console);
         console.eventBus().<DecisionEvent>consumer(Addresses.CLUSTER_ALERTS_FEED, m -> feed.add(m.body()))
@@ -163,10 +161,7 @@ class ClusterIT {
             JsonObject d = new JsonObject(http[i].authorize(Http.tx("alert-" + i, "cl_alert_" + i, "cl_term_a", 20)).body());
             assertEquals("REVIEW", d.getString("decision"));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (feed.size() < NODES && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-        }
+        Await.until(() -> feed.size() >= NODES, Duration.ofSeconds(20), 50);
         Set<String> from = new HashSet<>();
         feed.forEach(e -> from.add(e.decision().nodeId()));
         assertEquals(NODES, from.size(), "alerts raised on every node reached the console: " + from);
@@ -211,15 +206,9 @@ class ClusterIT {
     }
 
     private static void awaitModels(int node, java.util.function.Predicate<JsonObject> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonObject models = null;
-        while (System.nanoTime() < deadline) {
-            models = new JsonObject(admin[node].get("/admin/models").body());
-            if (condition.test(models)) {
-                return;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
-        }
-        fail("node " + node + " did not converge: " + models);
+        JsonObject[] models = new JsonObject[1];
+        boolean converged = Await.until(() -> condition.test(models[0] = new JsonObject(admin[node].get("/admin/models").body())),
+                Duration.ofSeconds(30), 100);
+        assertTrue(converged, "node " + node + " did not converge: " + models[0]);
     }
 }

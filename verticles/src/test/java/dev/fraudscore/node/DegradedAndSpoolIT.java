@@ -1,6 +1,7 @@
 package dev.fraudscore.node;
 
 import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.RunningNode;
 import dev.fraudscore.node.support.Http;
 import io.vertx.core.Handler;
@@ -92,20 +93,14 @@ class DegradedAndSpoolIT {
                 assertEquals(200, r.statusCode(), "decisions go on while PostgreSQL refuses rows: " + r.body());
             }
             Path spool = it.node().config().audit().spoolDir();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (spooled(spool) == 0 && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-            }
+            Await.until(() -> spooled(spool) > 0, Duration.ofSeconds(20), 50);
             assertTrue(spooled(spool) > 0, "refused batches are in the spool");
             assertEquals(0, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'spool-%'"));
             s.execute("DROP TRIGGER refuse ON audit.decisions");
         }
         assertEquals(25, it.db().awaitCount(25, Duration.ofSeconds(30),
                 "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'spool-%'"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (spooled(it.node().config().audit().spoolDir()) > 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-        }
+        Await.until(() -> spooled(it.node().config().audit().spoolDir()) == 0, Duration.ofSeconds(10), 50);
         assertEquals(0, spooled(it.node().config().audit().spoolDir()), "replayed batches leave the spool");
     }
 

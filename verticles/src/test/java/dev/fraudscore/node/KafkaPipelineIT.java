@@ -1,6 +1,7 @@
 package dev.fraudscore.node;
 
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.RunningNode;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.Kafka;
@@ -80,17 +81,12 @@ class KafkaPipelineIT {
     }
 
     private static long[] awaitCommitted() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        long[] ce;
-        do {
-            ce = kafka.committedAndEnd(it.node().config().kafka().groupId(), topics.transactions());
-        } while (ce[0] < ce[1] && System.nanoTime() < deadline && parked());
-        return ce;
-    }
-
-    private static boolean parked() {
-        java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
-        return true;
+        long[][] ce = new long[1][];
+        Await.until(() -> {
+            ce[0] = kafka.committedAndEnd(it.node().config().kafka().groupId(), topics.transactions());
+            return ce[0][0] >= ce[0][1];
+        }, Duration.ofSeconds(30), 100);
+        return ce[0];
     }
 
     @Test

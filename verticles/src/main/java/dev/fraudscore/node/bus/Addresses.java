@@ -23,7 +23,5 @@ public final class Addresses {
     public static final String CLUSTER_ALERTS_FEED = "fraud.cluster.alerts";
     /** Published cluster-wide: a {@code ModelChange} every node applies (new champion, challenger, thresholds). */
     public static final String CLUSTER_MODEL_CHANGE = "fraud.cluster.models";
-    /** {@code ModelChange} -> a node's description of its models after applying it (per-node address suffix). */
-    public static final String NODE_MODELS_PREFIX = "fraud.node.models.";
     public static final String AUDIT_WRITE = "fraud.audit.write";
 }

@@ -5,7 +5,6 @@ public final class Codes {
     private Codes() {
     }
 
-    public static final int INVALID = 400;
     /** The request refers to something the platform does not know. */
     public static final int NOT_FOUND = 404;
     /** The transaction id was used with a different payload, or the first request is still being decided. */

@@ -48,12 +48,9 @@ public final class Db implements AutoCloseable {
 
     /** Re-runs a count until it reaches {@code expected} (audit writes are asynchronous) or the deadline passes. */
     public long awaitCount(long expected, Duration timeout, String sql, Object... params) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long n;
-        while ((n = count(sql, params)) < expected && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
-        return n;
+        long[] n = new long[1];
+        Await.until(() -> (n[0] = count(sql, params)) >= expected, timeout, 20);
+        return n[0];
     }
 
     @Override

@@ -101,23 +101,21 @@ public final class NodeProcesses implements AutoCloseable {
 
     public void awaitReady(int i, Duration timeout) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        boolean up = Await.until(() -> {
             if (!processes[i].isAlive()) {
                 throw new IllegalStateException("node " + i + " exited with " + processes[i].exitValue() + "; see " + logs);
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
+                return client.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
             } catch (IOException e) {
-                // not listening yet
+                return false; // not listening yet
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+        }, timeout, 200);
+        if (!up) {
+            throw new IllegalStateException("node " + i + " not ready within " + timeout.toSeconds() + " s; see " + logs);
         }
-        throw new IllegalStateException("node " + i + " not ready within " + timeout.toSeconds() + " s; see " + logs);
     }
 
     /** kill -9. */

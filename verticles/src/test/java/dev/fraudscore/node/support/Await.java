@@ -1,0 +1,34 @@
+package dev.fraudscore.node.support;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Waits for something asynchronous to become true (an audit row written, a spool drained, a cluster
+ * converged), re-checking every {@code pollMillis} until a deadline. The caller asserts afterwards, so a
+ * timeout fails with the caller's own message.
+ */
+public final class Await {
+    private Await() {
+    }
+
+    /** A condition that may throw (JDBC, HTTP). */
+    @FunctionalInterface
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** True as soon as the condition holds; false when the deadline passed first. */
+    public static boolean until(Condition condition, Duration timeout, long pollMillis) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.holds()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(pollMillis * 1_000_000);
+        }
+    }
+}
