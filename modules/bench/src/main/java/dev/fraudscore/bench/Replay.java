@@ -95,6 +95,10 @@ public final class Replay {
         double seconds;
         long total;
         String mode;
+        /** Kafka mode: from the first record sent until the node had audited every one. */
+        double endToEndSeconds;
+        long audited;
+        String cpu;
 
         synchronized void record(int status, String outcome, long micros) {
             statuses.merge(status, 1L, Long::sum);
@@ -117,6 +121,13 @@ public final class Replay {
             b.append(String.format("  decisions     %s%n", outcomes));
             b.append(String.format("  statuses      %s%n", statuses));
             b.append(String.format("  elapsed       %.1f s, %,.0f transactions/s%n", seconds, done.get() / Math.max(seconds, 1e-3)));
+            if (endToEndSeconds > 0) {
+                b.append(String.format("  end to end    %,d decided and audited in %.1f s: %,.0f transactions/s%n", audited,
+                        endToEndSeconds, audited / endToEndSeconds));
+            }
+            if (cpu != null) {
+                b.append("  ").append(cpu).append('\n');
+            }
             if (latency.getTotalCount() > 0) {
                 b.append(String.format("  latency ms    p50 %.2f  p99 %.2f  max %.2f%n", latency.getValueAtPercentile(50) / 1e3,
                         latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3));
@@ -147,6 +158,8 @@ public final class Replay {
             default -> throw new IllegalArgumentException("--mode is http or kafka");
         };
         LabelSchedule<Tx> schedule = new LabelSchedule<>(Duration.ofDays(Long.parseLong(o.get("label-delay-days"))));
+        URI node = URI.create(o.get("url"));
+        NodeMetrics before = NodeMetrics.scrape(node);
         long start = System.nanoTime();
         try (Progress p = new Progress(summary.total, summary.done,
                 () -> String.format("labels %,d  errors %,d %s", summary.labels.get(), summary.errors.get(), summary.errorStatuses()))) {
@@ -170,7 +183,40 @@ public final class Replay {
             sink.close();
         }
         summary.seconds = (System.nanoTime() - start) / 1e9;
+        if (summary.mode.equals("kafka") && before != null) {
+            awaitAudited(node, before, summary.sent.get() - summary.errors.get(), start, summary);
+        }
+        summary.cpu = NodeMetrics.cpuPerDecision(before, NodeMetrics.scrape(node));
         return summary;
+    }
+
+    /**
+     * Kafka mode: the producer's acks say nothing about decisions, so wait until the node has committed an
+     * audit row for every record sent (its audit-row counter has grown by that many) and take the time of
+     * that moment as the end to end figure. Gives up when the count stops moving for a minute.
+     */
+    static void awaitAudited(URI node, NodeMetrics before, long expected, long start, Summary summary) throws InterruptedException {
+        double last = -1;
+        long lastMove = System.nanoTime();
+        while (true) {
+            NodeMetrics now = NodeMetrics.scrape(node);
+            double audited = now == null ? last : now.get(NodeMetrics.AUDITED) - before.get(NodeMetrics.AUDITED);
+            if (audited >= expected) {
+                summary.endToEndSeconds = (now.atNanos() - start) / 1e9;
+                summary.audited = (long) audited;
+                return;
+            }
+            if (audited != last) {
+                last = audited;
+                lastMove = System.nanoTime();
+            } else if (System.nanoTime() - lastMove > TimeUnit.MINUTES.toNanos(1)) {
+                summary.audited = (long) Math.max(audited, 0);
+                System.err.printf("audit rows stopped at %,d of %,d expected%n", summary.audited, expected);
+                summary.errors.addAndGet(expected - summary.audited);
+                return;
+            }
+            Thread.sleep(200);
+        }
     }
 
     static JsonObject txJson(Tx tx) {

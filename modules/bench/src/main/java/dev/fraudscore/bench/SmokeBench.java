@@ -58,6 +58,8 @@ public final class SmokeBench {
         }
         int requests = Integer.parseInt(o.get("requests"));
         int rate = Integer.parseInt(o.get("rate"));
+        NodeMetrics before = NodeMetrics.scrape(url);
+        long benchCpuBefore = processCpuNanos();
         Result r;
         if (rate > 0) {
             System.out.printf("measuring: %,d requests at a constant %,d/s (open loop; latency from each request's intended send time)%n",
@@ -67,6 +69,8 @@ public final class SmokeBench {
             System.out.printf("measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
             r = load.run(requests, concurrency, "m");
         }
+        NodeMetrics after = NodeMetrics.scrape(url);
+        long benchCpu = processCpuNanos() - benchCpuBefore;
         Histogram h = r.latency;
         System.out.printf("requests %,d  ok %,d  errors %,d  statuses %s%n", requests, r.ok, r.errors, r.statuses);
         System.out.printf("throughput %,.0f req/s over %.2f s%n", requests / r.seconds, r.seconds);
@@ -78,6 +82,11 @@ public final class SmokeBench {
             System.out.printf("refused (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n", r.refused.getTotalCount(),
                     r.refused.getValueAtPercentile(50) / 1e3, r.refused.getValueAtPercentile(99) / 1e3);
         }
+        String cpu = NodeMetrics.cpuPerDecision(before, after);
+        if (cpu != null) {
+            System.out.println(cpu);
+        }
+        System.out.printf("load generator CPU %.2f s (%.0f us per request)%n", benchCpu / 1e9, benchCpu / 1e3 / requests);
         if (Boolean.parseBoolean(o.get("echo"))) {
             double echo = Echo.measure(vertx, requests, concurrency);
             System.out.printf("bare Vert.x HTTP echo on this machine, same load shape: %,.0f req/s; platform = %.1f%% of it%n",
@@ -85,6 +94,12 @@ public final class SmokeBench {
         }
         client.close().await();
         vertx.close().await();
+    }
+
+    /** CPU time of this JVM (the load generator), from the platform MXBean. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     record Result(Histogram latency, long ok, long errors, Map<Integer, Long> statuses, Map<String, Long> decisions, double seconds,
