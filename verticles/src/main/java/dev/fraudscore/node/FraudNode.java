@@ -8,6 +8,8 @@ import dev.fraudscore.node.admin.AdminVerticle;
 import dev.fraudscore.node.alerts.AlertsVerticle;
 import dev.fraudscore.node.audit.AuditVerticle;
 import dev.fraudscore.node.bus.Codecs;
+import dev.fraudscore.node.bus.LoopRoutes;
+import dev.fraudscore.node.http.AdmissionLimit;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.ConfigException;
 import dev.fraudscore.node.config.NodeConfig;
@@ -49,6 +51,8 @@ import java.util.function.Supplier;
  */
 public final class FraudNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FraudNode.class);
+    /** How often the adaptive admission limit takes its step. */
+    private static final long ADMISSION_TICK_MS = 100;
 
     private final NodeConfig config;
     private final Vertx vertx;
@@ -164,25 +168,36 @@ public final class FraudNode implements AutoCloseable {
         await(deploy(vertx, () -> new AuditVerticle(c, registry), c.audit().instances()));
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
         await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
-        await(deploy(vertx, () -> new FeaturesVerticle(hz, c.features().timeoutMs()), c.features().instances()));
-        await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder, registry), c.decision().instances()));
+        // 0 instances: one per event loop, so that every loop has the pipeline's hops beside it (LoopRoutes)
+        int loops = c.eventLoops() > 0 ? c.eventLoops() : io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        LoopRoutes routes = new LoopRoutes();
+        await(deploy(vertx, () -> new FeaturesVerticle(hz, c.features().timeoutMs(), routes),
+                c.features().instances() == 0 ? loops : c.features().instances()));
+        await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder, registry, routes),
+                c.decision().instances() == 0 ? loops : c.decision().instances()));
         await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {
             await(deploy(vertx, () -> new KafkaIngestVerticle(c, registry), c.kafka().instances()));
         }
         Health health = new Health();
         await(vertx.deployVerticle(new HealthVerticle(c, hz, holder, health)));
-        java.util.concurrent.atomic.AtomicInteger httpInFlight = new java.util.concurrent.atomic.AtomicInteger();
-        io.micrometer.core.instrument.Gauge.builder("fraud.http.inflight", httpInFlight, java.util.concurrent.atomic.AtomicInteger::get)
+        NodeConfig.Http hc = c.http();
+        AdmissionLimit admission = new AdmissionLimit(Math.min(hc.minInFlight(), hc.maxInFlight()), hc.maxInFlight(),
+                hc.targetLatencyMs() * 1000);
+        vertx.setPeriodic(ADMISSION_TICK_MS, id -> admission.adjust());
+        io.micrometer.core.instrument.Gauge.builder("fraud.http.inflight", admission, AdmissionLimit::inFlight)
                 .description("authorize-checks being decided on this node").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("fraud.http.limit", admission, AdmissionLimit::limit)
+                .description("authorize-checks the node takes at once now (adaptive, within http.minInFlight..maxInFlight)")
+                .register(registry);
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(deploy(vertx, () -> {
-            HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health, httpInFlight);
+            HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health, admission, routes);
             synchronized (http) {
                 http.add(v);
             }
             return v;
-        }, c.http().instances()));
+        }, c.http().instances() == 0 ? loops : c.http().instances()));
         AdminVerticle admin = new AdminVerticle(c, holder);
         await(vertx.deployVerticle(admin));
         return new int[]{http.get(0).actualPort(), admin.actualPort()};

@@ -16,13 +16,17 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Metrics on /metrics, and a node past its capacity refusing at once instead of queueing (http.maxInFlight = 4). */
+/**
+ * Metrics on /metrics, and a node past its capacity refusing at once instead of queueing (http.maxInFlight = 4,
+ * with the adaptive limit on and free to go down to 1).
+ */
 class MetricsAndBackpressureIT {
     private static RunningNode it;
 
     @BeforeAll
     static void start() throws Exception {
-        it = RunningNode.start("metrics_it", c -> c.getJsonObject("http").put("maxInFlight", 4));
+        it = RunningNode.start("metrics_it", c -> c.getJsonObject("http").put("maxInFlight", 4).put("minInFlight", 1)
+                .put("targetLatencyMs", 1));
     }
 
     @AfterAll
@@ -92,11 +96,14 @@ class MetricsAndBackpressureIT {
                 "fraud_score_bucket{model=\"", "fraud_decisions_total{", "fraud_scoring_batch_size_rows_count",
                 "fraud_scoring_queue_depth{", "fraud_scoring_batches_inflight{", "fraud_audit_lag_seconds_count",
                 "fraud_audit_pending", "fraud_kafka_consumer_lag{", "fraud_kafka_inflight{", "fraud_http_inflight",
-                "fraud_http_rejected_total", "vertx_http_server_requests_total", "jvm_memory_used_bytes")) {
+                "fraud_http_limit", "fraud_http_rejected_total", "process_cpu_time_ns_total", "vertx_http_server_requests_total", "jvm_memory_used_bytes")) {
             assertTrue(metrics.contains(name), name + " exported");
         }
         double audited = metrics.lines().filter(l -> l.startsWith("fraud_audit_lag_seconds_count"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         assertTrue(audited >= 20, "audit lag recorded per committed row: " + audited);
+        double limit = metrics.lines().filter(l -> l.startsWith("fraud_http_limit"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+        assertTrue(limit >= 1 && limit <= 4, "the adaptive limit stays within minInFlight..maxInFlight: " + limit);
     }
 }

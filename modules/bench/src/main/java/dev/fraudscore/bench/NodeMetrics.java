@@ -21,7 +21,7 @@ record NodeMetrics(Map<String, Double> values, long atNanos) {
     static final String AUDITED = "fraud_audit_lag_seconds_count";
     static final String KAFKA_LAG = "fraud_kafka_consumer_lag";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Scrapes {@code base}/metrics; null (with a note on stderr) when the node cannot be reached. */
     static NodeMetrics scrape(URI base) {

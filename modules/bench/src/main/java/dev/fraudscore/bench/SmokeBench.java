@@ -34,7 +34,7 @@ public final class SmokeBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:8080", "requests", "20000",
-                "concurrency", "32", "warmup", "2000", "cards", "10000", "terminals", "2000", "rate", "0", "echo", "false"));
+                "concurrency", "32", "warmup", "2000", "cards", "10000", "terminals", "2000", "rate", "0", "echo", "false", "threads", "2"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
@@ -43,18 +43,16 @@ public final class SmokeBench {
         }
         URI url = URI.create(o.get("url"));
         int concurrency = Integer.parseInt(o.get("concurrency"));
+        int threads = Math.max(1, Math.min(Integer.parseInt(o.get("threads")), concurrency));
         Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()).setKeepAlive(true))
-                .with(new PoolOptions().setHttp1MaxSize(concurrency))
-                .build();
         String run = Long.toString(System.currentTimeMillis(), 36);
-        Load load = new Load(vertx, client, run, Integer.parseInt(o.get("cards")), Integer.parseInt(o.get("terminals")));
+        Load load = new Load(vertx, url, threads, concurrency, run, Integer.parseInt(o.get("cards")), Integer.parseInt(o.get("terminals")));
 
         int warmup = Integer.parseInt(o.get("warmup"));
         if (warmup > 0) {
             System.out.printf("warm-up: %,d requests%n", warmup);
             load.run(warmup, concurrency, "w");
+            Thread.sleep(500); // the warm-up's last audit batches land before the "before" figures are taken
         }
         int requests = Integer.parseInt(o.get("requests"));
         int rate = Integer.parseInt(o.get("rate"));
@@ -62,15 +60,16 @@ public final class SmokeBench {
         long benchCpuBefore = processCpuNanos();
         Result r;
         if (rate > 0) {
-            System.out.printf("measuring: %,d requests at a constant %,d/s (open loop; latency from each request's intended send time)%n",
-                    requests, rate);
-            r = load.openLoop(vertx, requests, rate, "o");
+            System.out.printf("measuring: %,d requests at a constant %,d/s from %d generator event loops (open loop; latency from"
+                    + " each request's intended send time)%n", requests, rate, threads);
+            r = load.openLoop(requests, rate, "o");
         } else {
             System.out.printf("measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
             r = load.run(requests, concurrency, "m");
         }
         NodeMetrics after = NodeMetrics.scrape(url);
         long benchCpu = processCpuNanos() - benchCpuBefore;
+        String audit = before == null ? null : awaitAudited(url, before, r.ok);
         Histogram h = r.latency;
         System.out.printf("requests %,d  ok %,d  errors %,d  statuses %s%n", requests, r.ok, r.errors, r.statuses);
         System.out.printf("throughput %,.0f req/s over %.2f s%n", requests / r.seconds, r.seconds);
@@ -82,6 +81,9 @@ public final class SmokeBench {
             System.out.printf("refused (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n", r.refused.getTotalCount(),
                     r.refused.getValueAtPercentile(50) / 1e3, r.refused.getValueAtPercentile(99) / 1e3);
         }
+        if (audit != null) {
+            System.out.println(audit);
+        }
         String cpu = NodeMetrics.cpuPerDecision(before, after);
         if (cpu != null) {
             System.out.println(cpu);
@@ -92,8 +94,28 @@ public final class SmokeBench {
             System.out.printf("bare Vert.x HTTP echo on this machine, same load shape: %,.0f req/s; platform = %.1f%% of it%n",
                     echo, 100 * (requests / r.seconds) / echo);
         }
-        client.close().await();
+        load.close();
         vertx.close().await();
+    }
+
+    /**
+     * Nothing accepted may be lost: waits (up to 30 s) until the node's committed audit rows have grown by at
+     * least the number of 200 answers, and says how many landed. Counts every row the node wrote in the
+     * meantime, so run it on a node no one else is using.
+     */
+    static String awaitAudited(URI url, NodeMetrics before, long accepted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        double audited = 0;
+        while (System.nanoTime() < deadline) {
+            NodeMetrics now = NodeMetrics.scrape(url);
+            audited = now == null ? audited : now.get(NodeMetrics.AUDITED) - before.get(NodeMetrics.AUDITED);
+            if (audited >= accepted) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return String.format("audited %,.0f rows for %,d accepted decisions%s", audited, accepted,
+                audited >= accepted ? "" : ": MISSING " + (accepted - (long) audited));
     }
 
     /** CPU time of this JVM (the load generator), from the platform MXBean. */
@@ -106,21 +128,45 @@ public final class SmokeBench {
                   Histogram refused) {
     }
 
+    /** A do-nothing verticle, deployed once per generator loop: each deployment gets the next event loop. */
+    static final class LoopHolder extends io.vertx.core.VerticleBase {
+        static io.vertx.core.Context deploy(Vertx vertx) {
+            LoopHolder h = new LoopHolder();
+            vertx.deployVerticle(h).await();
+            return h.context;
+        }
+    }
+
+    /**
+     * The load: {@code threads} generator event loops, each with its own HTTP client and its share of the
+     * connections, so that the generator is not one thread the node can outrun.
+     */
     static final class Load {
-        private final HttpClient client;
+        private final HttpClient[] clients;
+        private final io.vertx.core.Context[] contexts;
         private final String run;
         private final int cards;
         private final int terminals;
         private final SplittableRandom random = new SplittableRandom(42);
 
-        private final Vertx vertx;
-
-        Load(Vertx vertx, HttpClient client, String run, int cards, int terminals) {
-            this.vertx = vertx;
-            this.client = client;
+        Load(Vertx vertx, URI url, int threads, int concurrency, String run, int cards, int terminals) {
+            this.clients = new HttpClient[threads];
+            this.contexts = new io.vertx.core.Context[threads];
+            for (int k = 0; k < threads; k++) {
+                contexts[k] = LoopHolder.deploy(vertx);
+                clients[k] = vertx.httpClientBuilder()
+                        .with(new HttpClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()).setKeepAlive(true))
+                        .with(new PoolOptions().setHttp1MaxSize(Math.max(1, concurrency / threads))).build();
+            }
             this.run = run;
             this.cards = cards;
             this.terminals = terminals;
+        }
+
+        void close() {
+            for (HttpClient c : clients) {
+                c.close().await();
+            }
         }
 
         Result run(int requests, int concurrency, String phase) throws Exception {
@@ -133,10 +179,11 @@ public final class SmokeBench {
             CompletableFuture<Void> done = new CompletableFuture<>();
             AtomicLong finished = new AtomicLong();
             long start = System.nanoTime();
-            // every request starts on one event-loop context, never from this thread
-            io.vertx.core.Context context = vertx.getOrCreateContext();
+            // every request starts on a generator event-loop context, never from this thread; connection c on loop c % threads
             for (int c = 0; c < concurrency; c++) {
-                context.runOnContext(v -> next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done));
+                int k = c % contexts.length;
+                contexts[k].runOnContext(v -> next(clients[k], requests, phase, sent, finished, latency, ok, errors, statuses, decisions,
+                        done));
             }
             done.get(30, TimeUnit.MINUTES);
             return new Result(latency, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, null);
@@ -146,7 +193,7 @@ public final class SmokeBench {
          * Open loop: request i is due at start + i/rate whatever happened before; its latency is measured from
          * that due time (coordinated-omission corrected). Accepted (200) and refused (503) latencies apart.
          */
-        Result openLoop(Vertx vertx, int requests, int rate, String phase) throws Exception {
+        Result openLoop(int requests, int rate, String phase) throws Exception {
             Histogram accepted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
             Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
             Map<Integer, Long> statuses = new TreeMap<>();
@@ -156,38 +203,48 @@ public final class SmokeBench {
             AtomicLong finished = new AtomicLong();
             CompletableFuture<Void> done = new CompletableFuture<>();
             long start = System.nanoTime();
-            long[] next = {0};
-            vertx.setPeriodic(1, id -> {
-                long due = Math.min(requests, (System.nanoTime() - start) * rate / 1_000_000_000L);
-                for (; next[0] < due; next[0]++) {
-                    long intended = start + next[0] * 1_000_000_000L / rate;
-                    post(Buffer.buffer(body(next[0], phase)), statuses, decisions)
-                            .onComplete(ar -> {
-                                long micros = Math.min((System.nanoTime() - intended) / 1000, accepted.getHighestTrackableValue());
-                                int status = ar.succeeded() ? ar.result() : -1;
-                                synchronized (accepted) {
-                                    (status == 503 ? refused : accepted).recordValue(micros);
-                                }
-                                if (status == 200) {
-                                    ok.incrementAndGet();
-                                } else if (status != 503) {
-                                    errors.incrementAndGet();
-                                }
-                                if (finished.incrementAndGet() == requests) {
-                                    done.complete(null);
-                                }
-                            });
-                }
-                if (next[0] >= requests) {
-                    vertx.cancelTimer(id);
-                }
-            });
+            int threads = contexts.length;
+            for (int k = 0; k < threads; k++) {
+                // loop k sends requests k, k + threads, k + 2 threads, ... each at its due time
+                int loop = k;
+                long[] next = {k};
+                HttpClient client = clients[k];
+                contexts[k].runOnContext(v -> vertx(contexts[loop]).setPeriodic(1, id -> {
+                    long due = Math.min(requests, (System.nanoTime() - start) * rate / 1_000_000_000L);
+                    for (; next[0] < due; next[0] += threads) {
+                        long intended = start + next[0] * 1_000_000_000L / rate;
+                        post(client, Buffer.buffer(body(next[0], phase)), statuses, decisions)
+                                .onComplete(ar -> {
+                                    long micros = Math.min((System.nanoTime() - intended) / 1000, accepted.getHighestTrackableValue());
+                                    int status = ar.succeeded() ? ar.result() : -1;
+                                    synchronized (accepted) {
+                                        (status == 503 ? refused : accepted).recordValue(micros);
+                                    }
+                                    if (status == 200) {
+                                        ok.incrementAndGet();
+                                    } else if (status != 503) {
+                                        errors.incrementAndGet();
+                                    }
+                                    if (finished.incrementAndGet() == requests) {
+                                        done.complete(null);
+                                    }
+                                });
+                    }
+                    if (next[0] >= requests) {
+                        vertx(contexts[loop]).cancelTimer(id);
+                    }
+                }));
+            }
             done.get(30, TimeUnit.MINUTES);
             return new Result(accepted, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, refused);
         }
 
         /** Sends one authorize-check; counts its status and, for a 200, its decision; answers the status. */
-        private Future<Integer> post(Buffer payload, Map<Integer, Long> statuses, Map<String, Long> decisions) {
+        private static Vertx vertx(io.vertx.core.Context context) {
+            return context.owner();
+        }
+
+        private Future<Integer> post(HttpClient client, Buffer payload, Map<Integer, Long> statuses, Map<String, Long> decisions) {
             return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
                             .putHeader("Content-Type", "application/json").setTimeout(30_000))
                     .compose(req -> req.send(payload))
@@ -211,7 +268,7 @@ public final class SmokeBench {
                     + (random.nextInt(20_000) + 100) / 100.0 + ",\"currency\":\"EUR\",\"timestamp\":\"" + Instant.now() + "\"}";
         }
 
-        private void next(int requests, String phase, AtomicLong sent, AtomicLong finished, Histogram latency, AtomicLong ok,
+        private void next(HttpClient client, int requests, String phase, AtomicLong sent, AtomicLong finished, Histogram latency, AtomicLong ok,
                           AtomicLong errors, Map<Integer, Long> statuses, Map<String, Long> decisions, CompletableFuture<Void> done) {
             long n = sent.getAndIncrement();
             if (n >= requests) {
@@ -219,7 +276,7 @@ public final class SmokeBench {
             }
             Buffer payload = Buffer.buffer(body(n, phase));
             long t0 = System.nanoTime();
-            post(payload, statuses, decisions)
+            post(client, payload, statuses, decisions)
                     .onComplete(ar -> {
                         long micros = (System.nanoTime() - t0) / 1000;
                         synchronized (latency) {
@@ -233,7 +290,7 @@ public final class SmokeBench {
                         if (finished.incrementAndGet() == requests) {
                             done.complete(null);
                         } else {
-                            next(requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done);
+                            next(client, requests, phase, sent, finished, latency, ok, errors, statuses, decisions, done);
                         }
                     });
         }

@@ -14,7 +14,8 @@ import java.util.Map;
 public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http http, Admin admin, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
                          Scoring scoring, Decision decision, Alerts alerts, Labels labels, Audit audit) {
 
-    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs, int maxInFlight) {
+    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs, int maxInFlight,
+                       int minInFlight, long targetLatencyMs) {
     }
 
     public record Admin(String host, int port) {
@@ -86,9 +87,10 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         }
 
         Settings h = Settings.of(root, "http");
-        Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 1, 256),
+        Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 0, 256),
                 h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000),
-                h.integer("maxInFlight", 1, 1_000_000));
+                h.integer("maxInFlight", 1, 1_000_000), h.integer("minInFlight", 1, 1_000_000),
+                h.longValue("targetLatencyMs", 0, 60_000));
 
         Settings ad = Settings.of(root, "admin");
         Admin admin = new Admin(ad.nonEmpty("host"), ad.port("port"));
@@ -122,7 +124,7 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         Cluster cluster = new Cluster(c.nonEmpty("name"), c.nonEmpty("host"), c.port("port"), members);
 
         Settings f = Settings.of(root, "features");
-        Features features = new Features(f.integer("instances", 1, 256), f.longValue("timeoutMs", 1, 60_000),
+        Features features = new Features(f.integer("instances", 0, 256), f.longValue("timeoutMs", 1, 60_000),
                 f.integer("backupCount", 0, 6), f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE),
                 f.integer("idempotencyTtlSeconds", 1, Integer.MAX_VALUE), f.longValue("inProgressStaleMs", 1, 3_600_000));
 
@@ -148,7 +150,7 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         } catch (IllegalArgumentException e) {
             throw new ConfigException(d.key("failMode"), "must be open or closed, was '" + d.string("failMode") + "'");
         }
-        Decision decision = new Decision(d.integer("instances", 1, 256), review, decline, failMode);
+        Decision decision = new Decision(d.integer("instances", 0, 256), review, decline, failMode);
 
         Alerts alerts = new Alerts(Settings.of(root, "alerts").integer("instances", 1, 64));
         Labels labels = new Labels(Settings.of(root, "labels").integer("instances", 1, 64));

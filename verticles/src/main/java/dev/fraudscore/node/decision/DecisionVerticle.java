@@ -45,6 +45,7 @@ public final class DecisionVerticle extends VerticleBase {
     private final NodeConfig config;
     private final HazelcastInstance hazelcast;
     private final ModelHolder models;
+    private final dev.fraudscore.node.bus.LoopRoutes routes;
     private IMap<String, String> idempotency;
     private DeliveryOptions featuresDelivery;
     private DeliveryOptions scoringDelivery;
@@ -60,8 +61,9 @@ public final class DecisionVerticle extends VerticleBase {
     private final java.util.Map<String, io.micrometer.core.instrument.DistributionSummary> scores = new java.util.HashMap<>();
 
     public DecisionVerticle(NodeConfig config, HazelcastInstance hazelcast, ModelHolder models,
-                            io.micrometer.core.instrument.MeterRegistry registry) {
+                            io.micrometer.core.instrument.MeterRegistry registry, dev.fraudscore.node.bus.LoopRoutes routes) {
         this.config = config;
+        this.routes = routes;
         this.hazelcast = hazelcast;
         this.models = models;
         this.registry = registry;
@@ -86,7 +88,7 @@ public final class DecisionVerticle extends VerticleBase {
         auditDelivery = new DeliveryOptions().setSendTimeout(AUDIT_ACK_TIMEOUT_MS).setLocalOnly(true);
         streamFeaturesDelivery = new DeliveryOptions().setSendTimeout(config.kafka().stageTimeoutMs()).setLocalOnly(true);
         streamScoringDelivery = new DeliveryOptions().setSendTimeout(config.kafka().stageTimeoutMs()).setLocalOnly(true);
-        return vertx.eventBus().<ScoreRequest>localConsumer(Addresses.PIPELINE_DECIDE, this::decide).completion();
+        return routes.consume(vertx.eventBus(), Addresses.PIPELINE_DECIDE, this::decide);
     }
 
     private void decide(Message<ScoreRequest> message) {
@@ -130,7 +132,7 @@ public final class DecisionVerticle extends VerticleBase {
         long claimed = System.nanoTime();
         Trace trace = new Trace(request.receivedNanos(), claimed);
         boolean stream = request.source() == Source.KAFKA;
-        vertx.eventBus().<FeatureVector>request(Addresses.FEATURES_UPDATE, request, stream ? streamFeaturesDelivery : featuresDelivery)
+        vertx.eventBus().<FeatureVector>request(routes.route(Addresses.FEATURES_UPDATE), request, stream ? streamFeaturesDelivery : featuresDelivery)
                 .map(Message::body)
                 .transform(features -> {
                     trace.featuresDone = System.nanoTime();
@@ -158,8 +160,8 @@ public final class DecisionVerticle extends VerticleBase {
                     if (request.source() == Source.KAFKA) {
                         replyAfterAudit(message, event);
                     } else {
-                        vertx.eventBus().request(Addresses.AUDIT_WRITE, event, auditDelivery)
-                                .onFailure(e -> LOG.error("audit of {} failed: {}", request.transaction().transactionId(), e.toString()));
+                        // no acknowledgement wanted: the audit verticle logs a row it could neither write nor spool
+                        vertx.eventBus().send(Addresses.AUDIT_WRITE, event, LOCAL);
                         message.reply(event);
                     }
                 })

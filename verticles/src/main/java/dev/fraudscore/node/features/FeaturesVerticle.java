@@ -29,8 +29,11 @@ public final class FeaturesVerticle extends VerticleBase {
 
     private final long timeoutMs;
 
-    public FeaturesVerticle(HazelcastInstance hazelcast, long timeoutMs) {
+    private final dev.fraudscore.node.bus.LoopRoutes routes;
+
+    public FeaturesVerticle(HazelcastInstance hazelcast, long timeoutMs, dev.fraudscore.node.bus.LoopRoutes routes) {
         this.hazelcast = hazelcast;
+        this.routes = routes;
         this.timeoutMs = timeoutMs;
     }
 
@@ -38,7 +41,7 @@ public final class FeaturesVerticle extends VerticleBase {
     public Future<?> start() {
         cards = hazelcast.getMap(Maps.CARD_VELOCITY);
         terminals = hazelcast.getMap(Maps.TERMINAL_VELOCITY);
-        return vertx.eventBus().<ScoreRequest>localConsumer(Addresses.FEATURES_UPDATE, this::update).completion();
+        return routes.consume(vertx.eventBus(), Addresses.FEATURES_UPDATE, this::update);
     }
 
     private void update(Message<ScoreRequest> message) {

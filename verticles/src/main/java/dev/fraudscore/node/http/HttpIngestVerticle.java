@@ -19,7 +19,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -45,19 +48,22 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
     private DeliveryOptions pipelineDelivery;
     private HttpServer server;
+    private Buffer overloadedBody;
 
-    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final AdmissionLimit admission;
+    private final dev.fraudscore.node.bus.LoopRoutes routes;
     private final io.micrometer.core.instrument.Counter rejected;
 
-    /** {@code inFlight}: decisions in progress on this node, shared by every HTTP verticle instance. */
+    /** {@code admission}: decisions in progress on this node and how many it takes, shared by every HTTP verticle instance. */
     public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry, Health health,
-                              java.util.concurrent.atomic.AtomicInteger inFlight) {
+                              AdmissionLimit admission, dev.fraudscore.node.bus.LoopRoutes routes) {
         this.config = config;
+        this.routes = routes;
         this.registry = registry;
         this.health = health;
-        this.inFlight = inFlight;
+        this.admission = admission;
         this.rejected = io.micrometer.core.instrument.Counter.builder("fraud.http.rejected")
-                .description("authorize-checks refused with 503 because the node was at http.maxInFlight").register(registry);
+                .description("authorize-checks refused with 503 because the node was at its admission limit").register(registry);
     }
 
     @Override
@@ -87,8 +93,17 @@ public final class HttpIngestVerticle extends VerticleBase {
                 "body", "max_size"));
         router.errorHandler(415, ctx -> error(ctx, 415, "Content-Type must be application/json", "Content-Type", "media_type"));
         router.errorHandler(500, ctx -> error(ctx, 500, "internal error", null, "internal"));
+        overloadedBody = Buffer.buffer(new JsonObject().put("error", "overloaded: the node is at its limit of decisions in progress;"
+                + " retry with the same transactionId").putNull("field").put("rule", "overloaded").encode());
         server = vertx.createHttpServer();
-        return server.requestHandler(router).listen(config.http().port(), config.http().host());
+        return server.requestHandler(req -> {
+            // admission before the body is read or parsed, so that refusing costs next to nothing when the node is full
+            if (admission.full() && req.method() == HttpMethod.POST && AUTHORIZE_CHECK.equals(req.path())) {
+                refuse(req.response());
+            } else {
+                router.handle(req);
+            }
+        }).listen(config.http().port(), config.http().host());
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */
@@ -148,17 +163,14 @@ public final class HttpIngestVerticle extends VerticleBase {
             error(ctx, 400, e.getMessage(), e.field(), e.rule());
             return;
         }
-        if (inFlight.incrementAndGet() > config.http().maxInFlight()) {
-            // past capacity: answer at once instead of queueing; the caller retries with the same transactionId
-            inFlight.decrementAndGet();
-            rejected.increment();
-            ctx.response().putHeader("Retry-After", "1");
-            error(ctx, 503, "overloaded: more than " + config.http().maxInFlight() + " decisions in progress; retry", null, "overloaded");
+        if (!admission.tryAcquire()) {
+            // filled up while this body was read: answer at once instead of queueing
+            refuse(ctx.response());
             return;
         }
         ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.HTTP, received);
-        vertx.eventBus().<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery).onComplete(ar -> {
-            inFlight.decrementAndGet();
+        vertx.eventBus().<DecisionEvent>request(routes.route(Addresses.PIPELINE_DECIDE), request, pipelineDelivery).onComplete(ar -> {
+            admission.release((System.nanoTime() - received) / 1000);
             if (ar.succeeded()) {
                 DecisionEvent event = ar.result().body();
                 double tookMs = (System.nanoTime() - received) / 1e6;
@@ -171,6 +183,12 @@ public final class HttpIngestVerticle extends VerticleBase {
                 failure(ctx, ar.cause());
             }
         });
+    }
+
+    /** Past capacity: 503 with Retry-After; the caller retries with the same transactionId. */
+    private void refuse(HttpServerResponse response) {
+        rejected.increment();
+        response.setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json").end(overloadedBody);
     }
 
     private void failure(RoutingContext ctx, Throwable cause) {

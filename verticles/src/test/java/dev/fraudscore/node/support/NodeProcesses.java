@@ -70,8 +70,8 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_NODE_ID", clusterName + "-node-" + i);
         env.put("FRAUD_HTTP_HOST", "127.0.0.1");
         env.put("FRAUD_HTTP_PORT", Integer.toString(httpPorts[i]));
-        env.put("FRAUD_HTTP_INSTANCES", "1");
         env.put("FRAUD_HTTP_REQUEST_TIMEOUT_MS", "20000");
+        env.put("FRAUD_HTTP_TARGET_LATENCY_MS", "0"); // fixed admission limit: the test's bursts must not be refused
         env.put("FRAUD_ADMIN_PORT", Integer.toString(adminPorts[i]));
         env.put("FRAUD_POSTGRES_URL", postgresUrl);
         env.put("FRAUD_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());

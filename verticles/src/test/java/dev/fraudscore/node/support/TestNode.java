@@ -28,7 +28,8 @@ public final class TestNode {
         JsonObject c = ConfigLoader.defaults();
         int hzPort = FreePorts.next();
         c.getJsonObject("node").put("id", unique);
-        c.getJsonObject("http").put("port", FreePorts.next()).put("host", "127.0.0.1").put("instances", 2);
+        // a fixed admission limit: tests send bursts on a shared machine, where an adaptive one would refuse at random
+        c.getJsonObject("http").put("port", FreePorts.next()).put("host", "127.0.0.1").put("instances", 2).put("targetLatencyMs", 0);
         c.getJsonObject("admin").put("port", 0);
         c.getJsonObject("postgres").put("url", TestPostgres.freshDatabase(name));
         JsonObject kafka = c.getJsonObject("kafka");
