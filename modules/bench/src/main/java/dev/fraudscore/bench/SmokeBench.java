@@ -129,6 +129,45 @@ public final class SmokeBench {
                   Histogram refused) {
     }
 
+    /** What came back: latencies of accepted and refused (503) answers apart, statuses, decisions; done after the last. */
+    static final class Tally {
+        final Histogram accepted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        final Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        final Map<Integer, Long> statuses = new TreeMap<>();
+        final Map<String, Long> decisions = new TreeMap<>();
+        private final AtomicLong ok = new AtomicLong();
+        private final AtomicLong errors = new AtomicLong();
+        private final AtomicLong finished = new AtomicLong();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final int requests;
+
+        Tally(int requests) {
+            this.requests = requests;
+        }
+
+        /** Records one answer (status -1: no answer); true when it was the last one. */
+        boolean record(int status, long micros) {
+            synchronized (accepted) {
+                (status == 503 ? refused : accepted).recordValue(Math.min(micros, accepted.getHighestTrackableValue()));
+            }
+            if (status == 200) {
+                ok.incrementAndGet();
+            } else if (status != 503) {
+                errors.incrementAndGet();
+            }
+            if (finished.incrementAndGet() == requests) {
+                done.complete(null);
+                return true;
+            }
+            return false;
+        }
+
+        Result result(long startNanos) throws Exception {
+            done.get(30, TimeUnit.MINUTES);
+            return new Result(accepted, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - startNanos) / 1e9, refused);
+        }
+    }
+
     /** A do-nothing verticle, deployed once per generator loop: each deployment gets the next event loop. */
     static final class LoopHolder extends io.vertx.core.VerticleBase {
         static io.vertx.core.Context deploy(Vertx vertx) {
@@ -171,24 +210,15 @@ public final class SmokeBench {
         }
 
         Result run(int requests, int concurrency, String phase) throws Exception {
-            Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-            Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            Tally tally = new Tally(requests);
             AtomicLong sent = new AtomicLong();
-            AtomicLong ok = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
-            Map<Integer, Long> statuses = new TreeMap<>();
-            Map<String, Long> decisions = new TreeMap<>();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            AtomicLong finished = new AtomicLong();
             long start = System.nanoTime();
             // every request starts on a generator event-loop context, never from this thread; connection c on loop c % threads
             for (int c = 0; c < concurrency; c++) {
                 int k = c % contexts.length;
-                contexts[k].runOnContext(v -> next(clients[k], requests, phase, sent, finished, latency, refused, ok, errors, statuses,
-                        decisions, done));
+                contexts[k].runOnContext(v -> next(k, requests, phase, sent, tally));
             }
-            done.get(30, TimeUnit.MINUTES);
-            return new Result(latency, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, refused);
+            return tally.result(start);
         }
 
         /**
@@ -196,14 +226,7 @@ public final class SmokeBench {
          * that due time (coordinated-omission corrected). Accepted (200) and refused (503) latencies apart.
          */
         Result openLoop(int requests, int rate, String phase) throws Exception {
-            Histogram accepted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-            Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-            Map<Integer, Long> statuses = new TreeMap<>();
-            Map<String, Long> decisions = new TreeMap<>();
-            AtomicLong ok = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
-            AtomicLong finished = new AtomicLong();
-            CompletableFuture<Void> done = new CompletableFuture<>();
+            Tally tally = new Tally(requests);
             long start = System.nanoTime();
             int threads = contexts.length;
             for (int k = 0; k < threads; k++) {
@@ -215,30 +238,15 @@ public final class SmokeBench {
                     long due = Math.min(requests, (System.nanoTime() - start) * rate / 1_000_000_000L);
                     for (; next[0] < due; next[0] += threads) {
                         long intended = start + next[0] * 1_000_000_000L / rate;
-                        post(client, Buffer.buffer(body(next[0], phase)), statuses, decisions)
-                                .onComplete(ar -> {
-                                    long micros = Math.min((System.nanoTime() - intended) / 1000, accepted.getHighestTrackableValue());
-                                    int status = ar.succeeded() ? ar.result() : -1;
-                                    synchronized (accepted) {
-                                        (status == 503 ? refused : accepted).recordValue(micros);
-                                    }
-                                    if (status == 200) {
-                                        ok.incrementAndGet();
-                                    } else if (status != 503) {
-                                        errors.incrementAndGet();
-                                    }
-                                    if (finished.incrementAndGet() == requests) {
-                                        done.complete(null);
-                                    }
-                                });
+                        post(client, Buffer.buffer(body(next[0], phase)), tally)
+                                .onComplete(ar -> tally.record(ar.succeeded() ? ar.result() : -1, (System.nanoTime() - intended) / 1000));
                     }
                     if (next[0] >= requests) {
                         vertx(contexts[loop]).cancelTimer(id);
                     }
                 }));
             }
-            done.get(30, TimeUnit.MINUTES);
-            return new Result(accepted, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - start) / 1e9, refused);
+            return tally.result(start);
         }
 
         /** Sends one authorize-check; counts its status and, for a 200, its decision; answers the status. */
@@ -246,17 +254,17 @@ public final class SmokeBench {
             return context.owner();
         }
 
-        private Future<Integer> post(HttpClient client, Buffer payload, Map<Integer, Long> statuses, Map<String, Long> decisions) {
+        private Future<Integer> post(HttpClient client, Buffer payload, Tally tally) {
             return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
                             .putHeader("Content-Type", "application/json").setTimeout(30_000))
                     .compose(req -> req.send(payload))
                     .compose(resp -> resp.body().map(b -> {
-                        synchronized (statuses) {
-                            statuses.merge(resp.statusCode(), 1L, Long::sum);
+                        synchronized (tally.statuses) {
+                            tally.statuses.merge(resp.statusCode(), 1L, Long::sum);
                             if (resp.statusCode() == 200) {
                                 String s = b.toString();
                                 int i = s.indexOf("\"decision\":\"");
-                                decisions.merge(i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
+                                tally.decisions.merge(i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
                             }
                         }
                         return resp.statusCode();
@@ -270,37 +278,25 @@ public final class SmokeBench {
                     + (random.nextInt(20_000) + 100) / 100.0 + ",\"currency\":\"EUR\",\"timestamp\":\"" + Instant.now() + "\"}";
         }
 
-        private void next(HttpClient client, int requests, String phase, AtomicLong sent, AtomicLong finished, Histogram latency,
-                          Histogram refused, AtomicLong ok,
-                          AtomicLong errors, Map<Integer, Long> statuses, Map<String, Long> decisions, CompletableFuture<Void> done) {
+        private void next(int loop, int requests, String phase, AtomicLong sent, Tally tally) {
             long n = sent.getAndIncrement();
             if (n >= requests) {
                 return;
             }
             Buffer payload = Buffer.buffer(body(n, phase));
             long t0 = System.nanoTime();
-            post(client, payload, statuses, decisions)
-                    .onComplete(ar -> {
-                        long micros = (System.nanoTime() - t0) / 1000;
-                        int status = ar.succeeded() ? ar.result() : -1;
-                        synchronized (latency) {
-                            (status == 503 ? refused : latency).recordValue(Math.min(micros, latency.getHighestTrackableValue()));
-                        }
-                        if (status == 200) {
-                            ok.incrementAndGet();
-                        } else if (status != 503) {
-                            errors.incrementAndGet();
-                        }
-                        if (finished.incrementAndGet() == requests) {
-                            done.complete(null);
-                        } else if (status == 503) {
-                            // a well-behaved client honours Retry-After (1 s) instead of hammering a full node
-                            vertx(contexts[0]).setTimer(1000, id -> next(client, requests, phase, sent, finished, latency, refused, ok, errors,
-                                    statuses, decisions, done));
-                        } else {
-                            next(client, requests, phase, sent, finished, latency, refused, ok, errors, statuses, decisions, done);
-                        }
-                    });
+            post(clients[loop], payload, tally).onComplete(ar -> {
+                int status = ar.succeeded() ? ar.result() : -1;
+                if (tally.record(status, (System.nanoTime() - t0) / 1000)) {
+                    return;
+                }
+                if (status == 503) {
+                    // a well-behaved client honours Retry-After (1 s) instead of hammering a full node
+                    vertx(contexts[loop]).setTimer(1000, id -> next(loop, requests, phase, sent, tally));
+                } else {
+                    next(loop, requests, phase, sent, tally);
+                }
+            });
         }
     }
 }
