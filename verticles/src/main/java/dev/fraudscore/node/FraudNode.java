@@ -9,7 +9,6 @@ import dev.fraudscore.node.alerts.AlertsVerticle;
 import dev.fraudscore.node.audit.AuditVerticle;
 import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.LoopRoutes;
-import dev.fraudscore.node.http.AdmissionLimit;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.ConfigException;
 import dev.fraudscore.node.config.NodeConfig;
@@ -17,6 +16,7 @@ import dev.fraudscore.node.decision.DecisionVerticle;
 import dev.fraudscore.node.features.FeaturesVerticle;
 import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.health.HealthVerticle;
+import dev.fraudscore.node.http.AdmissionLimit;
 import dev.fraudscore.node.http.HttpIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
@@ -34,15 +34,14 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts one node: the embedded PostgreSQL and Kafka broker when none is configured, the schema
@@ -61,8 +60,13 @@ public final class FraudNode implements AutoCloseable {
     private final int httpPort;
     private final int adminPort;
 
-    private FraudNode(NodeConfig config, Vertx vertx, ModelHolder models, List<AutoCloseable> infrastructure, int httpPort,
-                      int adminPort) {
+    private FraudNode(
+            NodeConfig config,
+            Vertx vertx,
+            ModelHolder models,
+            List<AutoCloseable> infrastructure,
+            int httpPort,
+            int adminPort) {
         this.config = config;
         this.vertx = vertx;
         this.models = models;
@@ -109,41 +113,57 @@ public final class FraudNode implements AutoCloseable {
 
     public static FraudNode start(NodeConfig config) throws Exception {
         // the models first: a refused model must stop start-up before anything is started or migrated
-        ModelHolder models = new ModelHolder(config.decision(), ModelHolder.load(config.scoring().modelPath(), config.decision()));
+        ModelHolder models = new ModelHolder(
+                config.decision(), ModelHolder.load(config.scoring().modelPath(), config.decision()));
         if (config.scoring().challengerPath() != null) {
             models.shadow(config.scoring().challengerPath());
         }
         List<AutoCloseable> infrastructure = new ArrayList<>();
         try {
             if (config.postgres().embedded()) {
-                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(config.postgres().embeddedDataDir().toAbsolutePath(),
+                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(
+                        config.postgres().embeddedDataDir().toAbsolutePath(),
                         config.postgres().embeddedPort());
                 infrastructure.add(pg);
                 config = config.withPostgres(config.postgres().withUrl(pg.uri("postgres")));
             }
             if (config.kafka().embedded()) {
-                KafkaBroker kafka = KafkaBroker.start(config.kafka().embeddedDataDir().toAbsolutePath(), config.kafka().embeddedPort(),
-                        config.kafka().embeddedControllerPort(), Duration.ofSeconds(90));
+                KafkaBroker kafka = KafkaBroker.start(
+                        config.kafka().embeddedDataDir().toAbsolutePath(),
+                        config.kafka().embeddedPort(),
+                        config.kafka().embeddedControllerPort(),
+                        Duration.ofSeconds(90));
                 infrastructure.add(kafka);
                 config = config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
             }
             Migrations.migrate(config.postgres().url());
             KafkaTopics.ensure(config.kafka());
             Thresholds thresholds = models.champion().thresholds();
-            LOG.info("serving model {} with REVIEW >= {} and DECLINE >= {}", models.champion().version(), thresholds.review(),
+            LOG.info(
+                    "serving model {} with REVIEW >= {} and DECLINE >= {}",
+                    models.champion().version(),
+                    thresholds.review(),
                     thresholds.decline());
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.config(config));
-            VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-                    .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))
+            VertxOptions options = new VertxOptions()
+                    .setMetricsOptions(new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setJvmMetricsEnabled(true)
+                            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))
                     .setWorkerPoolSize(config.workerPoolSize());
             if (config.eventLoops() > 0) {
                 options.setEventLoopPoolSize(config.eventLoops());
             }
-            Vertx vertx = Vertx.builder().with(options).withClusterManager(cluster)
+            Vertx vertx = Vertx.builder()
+                    .with(options)
+                    .withClusterManager(cluster)
                     .withMetrics(new MicrometerMetricsFactory(registry))
-                    .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+                    .buildClustered()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(120, TimeUnit.SECONDS);
             Codecs.register(vertx);
             try {
                 int[] ports = deploy(vertx, config, cluster, models, registry);
@@ -161,46 +181,64 @@ public final class FraudNode implements AutoCloseable {
         }
     }
 
-    private static int[] deploy(Vertx vertx, NodeConfig config, HazelcastClusterManager cluster, ModelHolder holder,
-                                PrometheusMeterRegistry registry) throws Exception {
+    private static int[] deploy(
+            Vertx vertx,
+            NodeConfig config,
+            HazelcastClusterManager cluster,
+            ModelHolder holder,
+            PrometheusMeterRegistry registry)
+            throws Exception {
         var hz = cluster.getHazelcastInstance();
         NodeConfig c = config;
         await(deploy(vertx, () -> new AuditVerticle(c, registry), c.audit().instances()));
         await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
-        await(deploy(vertx, () -> new ScoringVerticle(c.scoring(), holder, registry), c.scoring().instances()));
+        await(deploy(
+                vertx,
+                () -> new ScoringVerticle(c.scoring(), holder, registry),
+                c.scoring().instances()));
         // 0 instances: one per event loop, so that every loop has the pipeline's hops beside it (LoopRoutes)
         int loops = c.eventLoops() > 0 ? c.eventLoops() : io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         LoopRoutes routes = new LoopRoutes();
-        await(deploy(vertx, () -> new FeaturesVerticle(hz, c.features().timeoutMs(), routes),
+        await(deploy(
+                vertx,
+                () -> new FeaturesVerticle(hz, c.features().timeoutMs(), routes),
                 c.features().instances() == 0 ? loops : c.features().instances()));
-        await(deploy(vertx, () -> new DecisionVerticle(c, hz, holder, registry, routes),
+        await(deploy(
+                vertx,
+                () -> new DecisionVerticle(c, hz, holder, registry, routes),
                 c.decision().instances() == 0 ? loops : c.decision().instances()));
         await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
         if (c.kafka().instances() > 0) {
-            await(deploy(vertx, () -> new KafkaIngestVerticle(c, registry), c.kafka().instances()));
+            await(deploy(
+                    vertx, () -> new KafkaIngestVerticle(c, registry), c.kafka().instances()));
         }
         Health health = new Health();
         await(vertx.deployVerticle(new HealthVerticle(c, hz, holder, health)));
         NodeConfig.Http hc = c.http();
-        AdmissionLimit admission = new AdmissionLimit(Math.min(hc.minInFlight(), hc.maxInFlight()), hc.maxInFlight(),
-                hc.targetLatencyMs() * 1000);
+        AdmissionLimit admission = new AdmissionLimit(
+                Math.min(hc.minInFlight(), hc.maxInFlight()), hc.maxInFlight(), hc.targetLatencyMs() * 1000);
         vertx.setPeriodic(ADMISSION_TICK_MS, id -> admission.adjust());
         io.micrometer.core.instrument.Gauge.builder("fraud.http.inflight", admission, AdmissionLimit::inFlight)
-                .description("authorize-checks being decided on this node").register(registry);
+                .description("authorize-checks being decided on this node")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("fraud.http.limit", admission, AdmissionLimit::limit)
-                .description("authorize-checks the node takes at once now (adaptive, within http.minInFlight..maxInFlight)")
+                .description(
+                        "authorize-checks the node takes at once now (adaptive, within http.minInFlight..maxInFlight)")
                 .register(registry);
         List<HttpIngestVerticle> http = new ArrayList<>();
-        await(deploy(vertx, () -> {
-            HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health, admission, routes);
-            synchronized (http) {
-                http.add(v);
-            }
-            return v;
-        }, c.http().instances() == 0 ? loops : c.http().instances()));
+        await(deploy(
+                vertx,
+                () -> {
+                    HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health, admission, routes);
+                    synchronized (http) {
+                        http.add(v);
+                    }
+                    return v;
+                },
+                c.http().instances() == 0 ? loops : c.http().instances()));
         AdminVerticle admin = new AdminVerticle(c, holder);
         await(vertx.deployVerticle(admin));
-        return new int[]{http.get(0).actualPort(), admin.actualPort()};
+        return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }
 
     private static Future<String> deploy(Vertx vertx, Supplier<? extends Deployable> verticle, int instances) {
@@ -228,20 +266,27 @@ public final class FraudNode implements AutoCloseable {
     }
 
     String banner() {
-        String host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
+        String host = config.http().host().equals("0.0.0.0")
+                ? "127.0.0.1"
+                : config.http().host();
         String base = "http://" + host + ":" + httpPort;
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "",
                 "fraudscore node " + config.nodeId() + " is ready",
-                "  model        " + models.champion().version() + "   (admin: http://" + config.admin().host() + ":" + adminPort + "/admin/models)",
+                "  model        " + models.champion().version() + "   (admin: http://"
+                        + config.admin().host() + ":" + adminPort + "/admin/models)",
                 "  HTTP         " + base + HttpIngestVerticle.AUTHORIZE_CHECK + "   (metrics: " + base + "/metrics)",
-                "  Kafka        " + config.kafka().bootstrapServers() + "  topics: " + config.kafka().topics(),
+                "  Kafka        " + config.kafka().bootstrapServers() + "  topics: "
+                        + config.kafka().topics(),
                 "  PostgreSQL   " + config.postgres().url().replaceAll(":[^:@/]+@", ":***@") + "  (audit.decisions)",
                 "",
                 "Try it:",
-                "  curl -s -X POST " + base + HttpIngestVerticle.AUTHORIZE_CHECK + " -H 'Content-Type: application/json' \\",
+                "  curl -s -X POST " + base + HttpIngestVerticle.AUTHORIZE_CHECK
+                        + " -H 'Content-Type: application/json' \\",
                 "    -d '{\"transactionId\":\"demo-1\",\"cardId\":\"card_tok_123\",\"terminalId\":\"term-42\",\"amount\":249.90,"
-                        + "\"currency\":\"EUR\",\"timestamp\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}'",
+                        + "\"currency\":\"EUR\",\"timestamp\":\""
+                        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}'",
                 "");
     }
 

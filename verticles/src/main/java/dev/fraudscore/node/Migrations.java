@@ -10,8 +10,7 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Blocking: call before Vert.x starts, never on an event loop. */
     public static void migrate(String postgresUri) {

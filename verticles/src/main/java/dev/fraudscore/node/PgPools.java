@@ -9,11 +9,13 @@ import io.vertx.sqlclient.PoolOptions;
 
 /** The node's PostgreSQL connection pools, all built the same way from {@code postgres.url}. */
 public final class PgPools {
-    private PgPools() {
-    }
+    private PgPools() {}
 
     public static Pool create(Vertx vertx, NodeConfig.Postgres postgres, int size) {
-        return PgBuilder.pool().with(new PoolOptions().setMaxSize(size))
-                .connectingTo(PgConnectOptions.fromUri(postgres.url())).using(vertx).build();
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size))
+                .connectingTo(PgConnectOptions.fromUri(postgres.url()))
+                .using(vertx)
+                .build();
     }
 }

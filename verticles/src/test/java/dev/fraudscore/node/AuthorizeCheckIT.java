@@ -1,12 +1,10 @@
 package dev.fraudscore.node;
 
-import dev.fraudscore.node.support.RunningNode;
-import dev.fraudscore.node.support.Http;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.RunningNode;
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * POST /v1/authorize-check on a real node: real Hazelcast velocity state, the real XGBoost model on its
@@ -28,8 +27,7 @@ class AuthorizeCheckIT {
 
     @BeforeAll
     static void start() throws Exception {
-        it = RunningNode.start("http_it", c -> {
-        });
+        it = RunningNode.start("http_it", c -> {});
     }
 
     @AfterAll
@@ -38,8 +36,11 @@ class AuthorizeCheckIT {
     }
 
     private static double metric(String prometheus, String name) {
-        return prometheus.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max()
+        return prometheus
+                .lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .max()
                 .orElseThrow(() -> new AssertionError(name + " not exported"));
     }
 
@@ -48,16 +49,26 @@ class AuthorizeCheckIT {
     }
 
     private static double cardCount1h(String transactionId) throws Exception {
-        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?", transactionId);
-        List<Map<String, Object>> rows = it.db().query(
-                "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?", transactionId);
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?",
+                        transactionId);
+        List<Map<String, Object>> rows = it.db()
+                .query(
+                        "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?",
+                        transactionId);
         assertEquals(1, rows.size(), "one audit row for " + transactionId);
         return ((Number) rows.get(0).get("c")).doubleValue();
     }
 
     @Test
     void decisionIsAnsweredWithScoreReasonsAndModelAndIsAudited() throws Exception {
-        HttpResponse<String> r = it.http().authorize(Http.tx("http-1", "card_a", "term_a", 42.5).put("mcc", "5411").put("channel", "ecom"));
+        HttpResponse<String> r = it.http()
+                .authorize(Http.tx("http-1", "card_a", "term_a", 42.5)
+                        .put("mcc", "5411")
+                        .put("channel", "ecom"));
         assertEquals(200, r.statusCode(), r.body());
         JsonObject d = body(r);
         assertEquals("http-1", d.getString("transactionId"));
@@ -72,9 +83,16 @@ class AuthorizeCheckIT {
         assertFalse(d.getBoolean("degraded"));
         assertTrue(d.getDouble("tookMs") > 0);
 
-        assertEquals(1, it.db().awaitCount(1, Duration.ofSeconds(20),
-                "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'http-1'"));
-        Map<String, Object> row = it.db().query("SELECT * FROM audit.decisions WHERE transaction_id = 'http-1'").get(0);
+        assertEquals(
+                1,
+                it.db()
+                        .awaitCount(
+                                1,
+                                Duration.ofSeconds(20),
+                                "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'http-1'"));
+        Map<String, Object> row = it.db()
+                .query("SELECT * FROM audit.decisions WHERE transaction_id = 'http-1'")
+                .get(0);
         assertEquals("card_a", row.get("card_id"));
         assertEquals("HTTP", row.get("source"));
         assertEquals(d.getString("decision"), row.get("decision"));
@@ -84,7 +102,9 @@ class AuthorizeCheckIT {
         assertEquals(it.node().config().nodeId(), row.get("node_id"));
         assertEquals(score, ((Number) row.get("score")).doubleValue(), 1e-5);
         assertTrue(((Number) row.get("total_us")).longValue() > 0);
-        assertTrue(row.get("features").toString().contains("\"card_count_30d\": 1"), row.get("features").toString());
+        assertTrue(
+                row.get("features").toString().contains("\"card_count_30d\": 1"),
+                row.get("features").toString());
     }
 
     @Test
@@ -117,23 +137,34 @@ class AuthorizeCheckIT {
     void twoHundredConcurrentRequestsOnOneCardAreCountedExactly() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            calls.add(it.http().postAsync("/v1/authorize-check", "application/json",
-                    Http.tx("burst-" + i, "card_burst", "term_b" + (i % 7), 10 + i % 50).encode()));
+            calls.add(it.http()
+                    .postAsync(
+                            "/v1/authorize-check",
+                            "application/json",
+                            Http.tx("burst-" + i, "card_burst", "term_b" + (i % 7), 10 + i % 50)
+                                    .encode()));
         }
         for (CompletableFuture<HttpResponse<String>> c : calls) {
             assertEquals(200, c.get(60, TimeUnit.SECONDS).statusCode());
         }
-        assertEquals(200, it.db().awaitCount(200, Duration.ofSeconds(30),
-                "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_burst'"));
+        assertEquals(
+                200,
+                it.db()
+                        .awaitCount(
+                                200,
+                                Duration.ofSeconds(30),
+                                "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_burst'"));
         // atomic per key: each of the 200 saw a different count, 1..200, with itself included
         Set<Double> counts = new HashSet<>();
-        for (Map<String, Object> row : it.db().query(
-                "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE card_id = 'card_burst'")) {
+        for (Map<String, Object> row : it.db()
+                .query(
+                        "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE card_id = 'card_burst'")) {
             counts.add(((Number) row.get("c")).doubleValue());
         }
         assertEquals(200, counts.size());
         assertEquals(1.0, counts.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
-        assertEquals(200.0, counts.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        assertEquals(
+                200.0, counts.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         it.http().authorize(Http.tx("burst-after", "card_burst", "term_b0", 10));
         assertEquals(201.0, cardCount1h("burst-after"));
         // 200 requests at once on a pool of 2: rows queued while the pool was busy went to XGBoost together
@@ -165,8 +196,7 @@ class AuthorizeCheckIT {
 
     @Test
     void badInputIsRefusedWithFieldAndRuleAndNothingIsCounted() throws Exception {
-        record Case(String contentType, String body, int status, String field, String rule) {
-        }
+        record Case(String contentType, String body, int status, String field, String rule) {}
         JsonObject ok = Http.tx("bad-x", "card_bad", "term_x", 10);
         List<Case> cases = List.of(
                 new Case("application/json", "{nope", 400, "body", "malformed_json"),
@@ -177,8 +207,18 @@ class AuthorizeCheckIT {
                 new Case("application/json", ok.copy().put("amount", 1e12).encode(), 400, "amount", "max"),
                 new Case("application/json", ok.copy().put("amount", "10").encode(), 400, "amount", "type_number"),
                 new Case("application/json", ok.copy().put("currency", "euro").encode(), 400, "currency", "iso4217"),
-                new Case("application/json", ok.copy().put("timestamp", "21/11/2026").encode(), 400, "timestamp", "iso8601"),
-                new Case("application/json", ok.copy().put("cardId", "5555555555554444").encode(), 400, "cardId", "not_a_pan"),
+                new Case(
+                        "application/json",
+                        ok.copy().put("timestamp", "21/11/2026").encode(),
+                        400,
+                        "timestamp",
+                        "iso8601"),
+                new Case(
+                        "application/json",
+                        ok.copy().put("cardId", "5555555555554444").encode(),
+                        400,
+                        "cardId",
+                        "not_a_pan"),
                 new Case("application/json", ok.copy().putNull("terminalId").encode(), 400, "terminalId", "required"));
         for (Case c : cases) {
             HttpResponse<String> r = it.http().post("/v1/authorize-check", c.contentType(), c.body());

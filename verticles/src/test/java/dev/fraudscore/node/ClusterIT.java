@@ -1,5 +1,9 @@
 package dev.fraudscore.node;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.hazelcast.config.Config;
+import dev.fraudscore.devinfra.FreePorts;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.DecisionEvent;
@@ -10,19 +14,10 @@ import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Db;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.NodeProcesses;
-import dev.fraudscore.devinfra.FreePorts;
-import com.hazelcast.config.Config;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +32,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three nodes in three JVM processes, one Hazelcast cluster on loopback: velocity exact whichever node a
@@ -69,19 +68,35 @@ class ClusterIT {
         // a console in this JVM: a Hazelcast lite member (holds no data) subscribed to the alert feed
         JsonObject c = ConfigLoader.defaults();
         int port = FreePorts.next();
-        c.getJsonObject("cluster").put("name", nodes.clusterName).put("port", port)
-                .put("members", new JsonArray(new ArrayList<>(List.of(nodes.members().split(",")))).add("127.0.0.1:" + port));
+        c.getJsonObject("cluster")
+                .put("name", nodes.clusterName)
+                .put("port", port)
+                .put(
+                        "members",
+                        new JsonArray(new ArrayList<>(List.of(nodes.members().split(",")))).add("127.0.0.1:" + port));
         c.getJsonObject("node").put("id", "console");
         Config hz = HazelcastSetup.config(NodeConfig.from(c)).setLiteMember(true);
         HazelcastClusterManager manager = new HazelcastClusterManager(hz);
-        console = Vertx.builder().withClusterManager(manager).buildClustered()
-                .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        console = Vertx.builder()
+                .withClusterManager(manager)
+                .buildClustered()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(120, TimeUnit.SECONDS);
         // start measuring once the partitions have settled on the three members (no migration in flight)
-        Await.until(() -> manager.getHazelcastInstance().getPartitionService().isClusterSafe(), Duration.ofSeconds(60), 100);
-        assertTrue(manager.getHazelcastInstance().getPartitionService().isClusterSafe(), "cluster safe before the load");
+        Await.until(
+                () -> manager.getHazelcastInstance().getPartitionService().isClusterSafe(),
+                Duration.ofSeconds(60),
+                100);
+        assertTrue(
+                manager.getHazelcastInstance().getPartitionService().isClusterSafe(), "cluster safe before the load");
         Codecs.register(console);
-        console.eventBus().<DecisionEvent>consumer(Addresses.CLUSTER_ALERTS_FEED, m -> feed.add(m.body()))
-                .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        console.eventBus()
+                .<DecisionEvent>consumer(Addresses.CLUSTER_ALERTS_FEED, m -> feed.add(m.body()))
+                .completion()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -98,9 +113,17 @@ class ClusterIT {
     }
 
     private static double cardCount(String transactionId) throws Exception {
-        db.awaitCount(1, Duration.ofSeconds(30), "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?", transactionId);
-        return ((Number) db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?",
-                transactionId).get(0).get("c")).doubleValue();
+        db.awaitCount(
+                1,
+                Duration.ofSeconds(30),
+                "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?",
+                transactionId);
+        return ((Number) db.query(
+                                "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?",
+                                transactionId)
+                        .get(0)
+                        .get("c"))
+                .doubleValue();
     }
 
     @Test
@@ -108,8 +131,11 @@ class ClusterIT {
     void velocityIsExactWhicheverNodeTheRequestsLandOn() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < CARDS * PER_CARD; i++) {
-            calls.add(http[i % NODES].postAsync("/v1/authorize-check", "application/json",
-                    Http.tx("cl-" + i, "cl_card_" + (i % CARDS), "cl_term_" + (i % 17), 10 + i % 90).encode()));
+            calls.add(http[i % NODES].postAsync(
+                    "/v1/authorize-check",
+                    "application/json",
+                    Http.tx("cl-" + i, "cl_card_" + (i % CARDS), "cl_term_" + (i % 17), 10 + i % 90)
+                            .encode()));
             if (calls.size() % 64 == 0) {
                 calls.get(calls.size() - 64).get(60, TimeUnit.SECONDS); // keep about 64 in flight
             }
@@ -121,16 +147,27 @@ class ClusterIT {
             servedBy.add(new JsonObject(r.body()).getString("node"));
         }
         assertEquals(NODES, servedBy.size(), "all three nodes decided: " + servedBy);
-        assertEquals(CARDS * PER_CARD, db.awaitCount(CARDS * PER_CARD, Duration.ofSeconds(60),
-                "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'cl-%'"));
+        assertEquals(
+                CARDS * PER_CARD,
+                db.awaitCount(
+                        CARDS * PER_CARD,
+                        Duration.ofSeconds(60),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'cl-%'"));
         for (int card = 0; card < CARDS; card++) {
             // every one of the card's 600 transactions, on any node, counted once: the highest count any saw is 600,
             // and the next transaction sees 601. (A Hazelcast-retried update is deduplicated by transaction id; the
             // retry answers with the windows as they are then, so two transactions may report the same count.)
-            List<Map<String, Object>> rows = db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
-                    + "WHERE card_id = ? AND transaction_id LIKE 'cl-%'", "cl_card_" + card);
+            List<Map<String, Object>> rows = db.query(
+                    "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                            + "WHERE card_id = ? AND transaction_id LIKE 'cl-%'",
+                    "cl_card_" + card);
             assertEquals(PER_CARD, rows.size(), "card " + card);
-            assertEquals((double) PER_CARD, rows.stream().mapToDouble(r -> ((Number) r.get("c")).doubleValue()).max().orElseThrow());
+            assertEquals(
+                    (double) PER_CARD,
+                    rows.stream()
+                            .mapToDouble(r -> ((Number) r.get("c")).doubleValue())
+                            .max()
+                            .orElseThrow());
             http[(card + 1) % NODES].authorize(Http.tx("cl-probe-" + card, "cl_card_" + card, "cl_term_0", 5));
             assertEquals(PER_CARD + 1.0, cardCount("cl-probe-" + card));
         }
@@ -140,34 +177,53 @@ class ClusterIT {
     @Order(2)
     void everyConfiguredInstanceTakesWork() throws Exception {
         String metrics = http[0].get("/metrics").body();
-        Matcher m = Pattern.compile("fraud_decisions_total\\{[^}]*instance=\"(\\d+)\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        Matcher m = Pattern.compile("fraud_decisions_total\\{[^}]*instance=\"(\\d+)\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
         Map<String, Double> byInstance = new java.util.HashMap<>();
         while (m.find()) {
             byInstance.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
         }
         assertEquals(3, byInstance.size(), "three decision verticle instances: " + byInstance);
-        byInstance.forEach((instance, n) -> assertTrue(n > 0, "instance " + instance + " decided nothing: " + byInstance));
+        byInstance.forEach(
+                (instance, n) -> assertTrue(n > 0, "instance " + instance + " decided nothing: " + byInstance));
     }
 
     @Test
     @Order(3)
     void thresholdChangeAndAlertsReachEveryNode() throws Exception {
-        assertEquals(200, admin[1].post("/admin/thresholds", "application/json", "{\"review\":0.0,\"decline\":1.0}").statusCode());
+        assertEquals(
+                200,
+                admin[1].post("/admin/thresholds", "application/json", "{\"review\":0.0,\"decline\":1.0}")
+                        .statusCode());
         for (int i = 0; i < NODES; i++) {
-            awaitModels(i, models -> models.getJsonObject("champion").getJsonObject("thresholds").getDouble("review") == 0.0);
+            awaitModels(
+                    i,
+                    models -> models.getJsonObject("champion")
+                                    .getJsonObject("thresholds")
+                                    .getDouble("review")
+                            == 0.0);
         }
         feed.clear();
         for (int i = 0; i < NODES; i++) {
-            JsonObject d = new JsonObject(http[i].authorize(Http.tx("alert-" + i, "cl_alert_" + i, "cl_term_a", 20)).body());
+            JsonObject d = new JsonObject(http[i].authorize(Http.tx("alert-" + i, "cl_alert_" + i, "cl_term_a", 20))
+                    .body());
             assertEquals("REVIEW", d.getString("decision"));
         }
         Await.until(() -> feed.size() >= NODES, Duration.ofSeconds(20), 50);
         Set<String> from = new HashSet<>();
         feed.forEach(e -> from.add(e.decision().nodeId()));
         assertEquals(NODES, from.size(), "alerts raised on every node reached the console: " + from);
-        assertEquals(200, admin[2].post("/admin/thresholds", "application/json", "{\"review\":0.5,\"decline\":0.9}").statusCode());
+        assertEquals(
+                200,
+                admin[2].post("/admin/thresholds", "application/json", "{\"review\":0.5,\"decline\":0.9}")
+                        .statusCode());
         for (int i = 0; i < NODES; i++) {
-            awaitModels(i, models -> models.getJsonObject("champion").getJsonObject("thresholds").getDouble("review") == 0.5);
+            awaitModels(
+                    i,
+                    models -> models.getJsonObject("champion")
+                                    .getJsonObject("thresholds")
+                                    .getDouble("review")
+                            == 0.5);
         }
     }
 
@@ -176,14 +232,31 @@ class ClusterIT {
     void modelSwapOnOneNodeReachesEveryNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path served = Path.of("../models/fraud-model.json");
         Files.copy(served.resolveSibling("fraud-model.ubj"), dir.resolve("fraud-model.ubj"));
-        Files.writeString(dir.resolve("fraud-model.json"), new JsonObject(Files.readString(served)).put("version", "xgb-cluster-v2").encode());
-        HttpResponse<String> r = admin[0].post("/admin/models/champion", "application/json",
-                new JsonObject().put("path", dir.resolve("fraud-model.json").toAbsolutePath().toString()).encode());
+        Files.writeString(
+                dir.resolve("fraud-model.json"),
+                new JsonObject(Files.readString(served))
+                        .put("version", "xgb-cluster-v2")
+                        .encode());
+        HttpResponse<String> r = admin[0].post(
+                "/admin/models/champion",
+                "application/json",
+                new JsonObject()
+                        .put(
+                                "path",
+                                dir.resolve("fraud-model.json").toAbsolutePath().toString())
+                        .encode());
         assertEquals(200, r.statusCode(), r.body());
         for (int i = 0; i < NODES; i++) {
-            awaitModels(i, models -> models.getJsonObject("champion").getString("modelVersion").equals("xgb-cluster-v2"));
-            assertEquals("xgb-cluster-v2", new JsonObject(http[i].authorize(Http.tx("v2-" + i, "cl_v2", "cl_term_v", 7)).body())
-                    .getString("modelVersion"));
+            awaitModels(
+                    i,
+                    models -> models.getJsonObject("champion")
+                            .getString("modelVersion")
+                            .equals("xgb-cluster-v2"));
+            assertEquals(
+                    "xgb-cluster-v2",
+                    new JsonObject(http[i].authorize(Http.tx("v2-" + i, "cl_v2", "cl_term_v", 7))
+                                    .body())
+                            .getString("modelVersion"));
         }
     }
 
@@ -193,7 +266,8 @@ class ClusterIT {
         nodes.kill(2);
         // the survivors hold every card's state (one synchronous backup): counts continue where they were
         for (int card = 0; card < CARDS; card++) {
-            HttpResponse<String> r = http[card % 2].authorize(Http.tx("after-kill-" + card, "cl_card_" + card, "cl_term_0", 5));
+            HttpResponse<String> r =
+                    http[card % 2].authorize(Http.tx("after-kill-" + card, "cl_card_" + card, "cl_term_0", 5));
             assertEquals(200, r.statusCode(), r.body());
             assertEquals(PER_CARD + 2.0, cardCount("after-kill-" + card), "card " + card);
         }
@@ -207,8 +281,12 @@ class ClusterIT {
 
     private static void awaitModels(int node, java.util.function.Predicate<JsonObject> condition) throws Exception {
         JsonObject[] models = new JsonObject[1];
-        boolean converged = Await.until(() -> condition.test(models[0] = new JsonObject(admin[node].get("/admin/models").body())),
-                Duration.ofSeconds(30), 100);
+        boolean converged = Await.until(
+                () -> condition.test(
+                        models[0] =
+                                new JsonObject(admin[node].get("/admin/models").body())),
+                Duration.ofSeconds(30),
+                100);
         assertTrue(converged, "node " + node + " did not converge: " + models[0]);
     }
 }

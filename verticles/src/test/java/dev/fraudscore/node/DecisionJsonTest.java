@@ -1,5 +1,7 @@
 package dev.fraudscore.node;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.domain.Thresholds;
@@ -7,18 +9,26 @@ import dev.fraudscore.node.bus.Decision;
 import dev.fraudscore.node.bus.StageTimings;
 import dev.fraudscore.node.json.DecisionJson;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class DecisionJsonTest {
     private static Decision decision(double score, boolean degraded) {
-        return new Decision("t1", Outcome.REVIEW, score, List.of(new Reason("AMOUNT", 950.0, 2.34567f)), degraded ? null : "xgb-1",
-                new Thresholds(0.5, 0.9), degraded, degraded ? "scoring_unavailable" : null, Instant.parse("2026-11-21T10:00:00Z"),
-                "node-a", new StageTimings(10, 20, 30, 70), Double.NaN, null);
+        return new Decision(
+                "t1",
+                Outcome.REVIEW,
+                score,
+                List.of(new Reason("AMOUNT", 950.0, 2.34567f)),
+                degraded ? null : "xgb-1",
+                new Thresholds(0.5, 0.9),
+                degraded,
+                degraded ? "scoring_unavailable" : null,
+                Instant.parse("2026-11-21T10:00:00Z"),
+                "node-a",
+                new StageTimings(10, 20, 30, 70),
+                Double.NaN,
+                null);
     }
 
     @Test

@@ -1,14 +1,11 @@
 package dev.fraudscore.node;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.Kafka;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Fraud labels flowing back (HTTP and Kafka), and the model lifecycle without downtime, on a real node. */
 class LabelsAndModelsIT {
@@ -44,31 +43,57 @@ class LabelsAndModelsIT {
     }
 
     private static JsonObject tx(String id, String card, String terminal, Instant at) {
-        return Http.tx(id, card, terminal, 25).put("timestamp", at.truncatedTo(ChronoUnit.SECONDS).toString());
+        return Http.tx(id, card, terminal, 25)
+                .put("timestamp", at.truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     private static JsonObject label(String id, boolean fraud) throws Exception {
-        HttpResponse<String> r = it.http().post("/v1/labels", "application/json",
-                new JsonObject().put("transactionId", id).put("fraud", fraud).put("source", "chargeback").encode());
+        HttpResponse<String> r = it.http()
+                .post(
+                        "/v1/labels",
+                        "application/json",
+                        new JsonObject()
+                                .put("transactionId", id)
+                                .put("fraud", fraud)
+                                .put("source", "chargeback")
+                                .encode());
         assertEquals(200, r.statusCode(), r.body());
         return new JsonObject(r.body());
     }
 
     private static double feature(String transactionId, String name) throws Exception {
-        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?", transactionId);
-        return ((Number) it.db().query("SELECT (features->>?)::float8 AS v FROM audit.decisions WHERE transaction_id = ?",
-                name, transactionId).get(0).get("v")).doubleValue();
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?",
+                        transactionId);
+        return ((Number) it.db()
+                        .query(
+                                "SELECT (features->>?)::float8 AS v FROM audit.decisions WHERE transaction_id = ?",
+                                name,
+                                transactionId)
+                        .get(0)
+                        .get("v"))
+                .doubleValue();
     }
 
     @Test
     void labelsAreStoredOnceAndRaiseTheTerminalRiskOfLaterTransactions() throws Exception {
         Instant t0 = Instant.now().minus(20, ChronoUnit.DAYS);
-        assertEquals(200, it.http().authorize(tx("lab-a", "card_la", "term_la", t0)).statusCode());
-        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'lab-a'");
+        assertEquals(
+                200, it.http().authorize(tx("lab-a", "card_la", "term_la", t0)).statusCode());
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'lab-a'");
 
         assertEquals(1, label("lab-a", true).getInteger("change"), "a new fraud verdict counts once");
         assertEquals(0, label("lab-a", true).getInteger("change"), "the same verdict again changes nothing");
-        Map<String, Object> row = it.db().query("SELECT fraud, source, card_id, terminal_id FROM audit.labels WHERE transaction_id = 'lab-a'").get(0);
+        Map<String, Object> row = it.db()
+                .query("SELECT fraud, source, card_id, terminal_id FROM audit.labels WHERE transaction_id = 'lab-a'")
+                .get(0);
         assertEquals(true, row.get("fraud"));
         assertEquals("chargeback", row.get("source"));
         assertEquals("term_la", row.get("terminal_id"), "facts taken from the audit trail");
@@ -81,21 +106,29 @@ class LabelsAndModelsIT {
 
         // the verdict is withdrawn: the next transaction sees no fraud there
         assertEquals(-1, label("lab-a", false).getInteger("change"));
-        it.http().authorize(tx("lab-c", "card_lc", "term_la", t0.plus(8, ChronoUnit.DAYS).plusSeconds(60)));
+        it.http()
+                .authorize(tx(
+                        "lab-c",
+                        "card_lc",
+                        "term_la",
+                        t0.plus(8, ChronoUnit.DAYS).plusSeconds(60)));
         assertEquals(0.0, feature("lab-c", "terminal_frauds_7d"));
     }
 
     @Test
     void badLabelsAreRefusedWithFieldAndRule() throws Exception {
-        HttpResponse<String> noVerdict = it.http().post("/v1/labels", "application/json", "{\"transactionId\":\"x-1\"}");
+        HttpResponse<String> noVerdict =
+                it.http().post("/v1/labels", "application/json", "{\"transactionId\":\"x-1\"}");
         assertEquals(400, noVerdict.statusCode());
         assertEquals("fraud", new JsonObject(noVerdict.body()).getString("field"));
-        HttpResponse<String> stringVerdict = it.http().post("/v1/labels", "application/json", "{\"transactionId\":\"x-1\",\"fraud\":\"yes\"}");
+        HttpResponse<String> stringVerdict =
+                it.http().post("/v1/labels", "application/json", "{\"transactionId\":\"x-1\",\"fraud\":\"yes\"}");
         assertEquals("type_boolean", new JsonObject(stringVerdict.body()).getString("rule"));
-        HttpResponse<String> partial = it.http().post("/v1/labels", "application/json",
-                "{\"transactionId\":\"x-1\",\"fraud\":true,\"cardId\":\"c\"}");
+        HttpResponse<String> partial = it.http()
+                .post("/v1/labels", "application/json", "{\"transactionId\":\"x-1\",\"fraud\":true,\"cardId\":\"c\"}");
         assertEquals("required_with", new JsonObject(partial.body()).getString("rule"));
-        HttpResponse<String> unknown = it.http().post("/v1/labels", "application/json", "{\"transactionId\":\"never-seen\",\"fraud\":true}");
+        HttpResponse<String> unknown =
+                it.http().post("/v1/labels", "application/json", "{\"transactionId\":\"never-seen\",\"fraud\":true}");
         assertEquals(404, unknown.statusCode());
         assertEquals("unknown_transaction", new JsonObject(unknown.body()).getString("rule"));
     }
@@ -103,11 +136,25 @@ class LabelsAndModelsIT {
     @Test
     void labelsOnTheKafkaTopicAreStoredToo() throws Exception {
         try (Kafka kafka = new Kafka()) {
-            kafka.send(it.node().config().kafka().topics().labels(), "card_k", new JsonObject().put("transactionId", "klab-1")
-                    .put("fraud", true).put("source", "analyst").put("cardId", "card_k").put("terminalId", "term_k")
-                    .put("timestamp", "2026-11-01T10:00:00Z").encode());
+            kafka.send(
+                    it.node().config().kafka().topics().labels(),
+                    "card_k",
+                    new JsonObject()
+                            .put("transactionId", "klab-1")
+                            .put("fraud", true)
+                            .put("source", "analyst")
+                            .put("cardId", "card_k")
+                            .put("terminalId", "term_k")
+                            .put("timestamp", "2026-11-01T10:00:00Z")
+                            .encode());
         }
-        assertEquals(1, it.db().awaitCount(1, Duration.ofSeconds(30), "SELECT count(*) FROM audit.labels WHERE transaction_id = 'klab-1' AND fraud"));
+        assertEquals(
+                1,
+                it.db()
+                        .awaitCount(
+                                1,
+                                Duration.ofSeconds(30),
+                                "SELECT count(*) FROM audit.labels WHERE transaction_id = 'klab-1' AND fraud"));
     }
 
     /** A copy of the served model under another version name (same trees, its own metadata). */
@@ -119,7 +166,9 @@ class LabelsAndModelsIT {
     }
 
     private static String servedVersion() throws Exception {
-        return new JsonObject(admin.get("/admin/models").body()).getJsonObject("champion").getString("modelVersion");
+        return new JsonObject(admin.get("/admin/models").body())
+                .getJsonObject("champion")
+                .getString("modelVersion");
     }
 
     @Test
@@ -129,9 +178,17 @@ class LabelsAndModelsIT {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         CompletableFuture<HttpResponse<String>> swap = null;
         for (int i = 0; i < 600; i++) {
-            calls.add(it.http().postAsync("/v1/authorize-check", "application/json", Http.tx("swap-" + i, "card_s" + (i % 40), "term_s", 12).encode()));
+            calls.add(it.http()
+                    .postAsync(
+                            "/v1/authorize-check",
+                            "application/json",
+                            Http.tx("swap-" + i, "card_s" + (i % 40), "term_s", 12)
+                                    .encode()));
             if (i == 200) {
-                swap = admin.postAsync("/admin/models/champion", "application/json", new JsonObject().put("path", v2.toString()).encode());
+                swap = admin.postAsync(
+                        "/admin/models/champion",
+                        "application/json",
+                        new JsonObject().put("path", v2.toString()).encode());
             }
         }
         Set<String> versions = new HashSet<>();
@@ -142,14 +199,26 @@ class LabelsAndModelsIT {
         }
         assertEquals(200, swap.get(60, TimeUnit.SECONDS).statusCode());
         assertEquals("xgb-test-v2", servedVersion());
-        JsonObject after = new JsonObject(it.http().authorize(Http.tx("swap-after", "card_s0", "term_s", 12)).body());
+        JsonObject after = new JsonObject(it.http()
+                .authorize(Http.tx("swap-after", "card_s0", "term_s", 12))
+                .body());
         assertEquals("xgb-test-v2", after.getString("modelVersion"));
         assertTrue(versions.stream().allMatch(v -> v.equals(before) || v.equals("xgb-test-v2")), versions.toString());
         // every decision records the version that made it
-        it.db().awaitCount(601, Duration.ofSeconds(30), "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'swap-%'");
-        assertEquals(0, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'swap-%' AND model_version IS NULL"));
+        it.db()
+                .awaitCount(
+                        601,
+                        Duration.ofSeconds(30),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'swap-%'");
+        assertEquals(
+                0,
+                it.db()
+                        .count(
+                                "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'swap-%' AND model_version IS NULL"));
         // back to the configured model
-        assertEquals(200, admin.post("/admin/models/champion", "application/json", "{}").statusCode());
+        assertEquals(
+                200,
+                admin.post("/admin/models/champion", "application/json", "{}").statusCode());
     }
 
     @Test
@@ -159,7 +228,10 @@ class LabelsAndModelsIT {
         byte[] bytes = Files.readAllBytes(dir.resolve("fraud-model.ubj"));
         bytes[bytes.length / 3] ^= 0x33;
         Files.write(dir.resolve("fraud-model.ubj"), bytes);
-        HttpResponse<String> r = admin.post("/admin/models/champion", "application/json", new JsonObject().put("path", bad.toString()).encode());
+        HttpResponse<String> r = admin.post(
+                "/admin/models/champion",
+                "application/json",
+                new JsonObject().put("path", bad.toString()).encode());
         assertEquals(422, r.statusCode());
         JsonObject e = new JsonObject(r.body());
         assertEquals("model_refused", e.getString("rule"));
@@ -170,8 +242,12 @@ class LabelsAndModelsIT {
         Path other = Files.createDirectories(dir.resolve("other"));
         Files.copy(SERVED.resolveSibling("fraud-model.ubj"), other.resolve("fraud-model.ubj"));
         Files.writeString(other.resolve("fraud-model.json"), meta.encode());
-        HttpResponse<String> mismatch = admin.post("/admin/models/champion", "application/json",
-                new JsonObject().put("path", other.resolve("fraud-model.json").toString()).encode());
+        HttpResponse<String> mismatch = admin.post(
+                "/admin/models/champion",
+                "application/json",
+                new JsonObject()
+                        .put("path", other.resolve("fraud-model.json").toString())
+                        .encode());
         assertEquals(422, mismatch.statusCode());
         assertTrue(new JsonObject(mismatch.body()).getString("error").contains("expects features"));
 
@@ -184,18 +260,36 @@ class LabelsAndModelsIT {
     @Test
     void challengerScoresInShadowAndIsAuditedWithoutDeciding(@TempDir Path dir) throws Exception {
         Path challenger = variant(dir, "xgb-challenger");
-        assertEquals(200, admin.post("/admin/models/challenger", "application/json",
-                new JsonObject().put("path", challenger.toString()).encode()).statusCode());
+        assertEquals(
+                200,
+                admin.post(
+                                "/admin/models/challenger",
+                                "application/json",
+                                new JsonObject()
+                                        .put("path", challenger.toString())
+                                        .encode())
+                        .statusCode());
         try {
-            JsonObject d = new JsonObject(it.http().authorize(Http.tx("shadow-1", "card_sh", "term_sh", 640)).body());
+            JsonObject d = new JsonObject(it.http()
+                    .authorize(Http.tx("shadow-1", "card_sh", "term_sh", 640))
+                    .body());
             assertNotEquals("xgb-challenger", d.getString("modelVersion"), "the champion decides");
-            it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'shadow-1'");
-            Map<String, Object> row = it.db().query("SELECT model_version, score, challenger_version, challenger_score "
-                    + "FROM audit.decisions WHERE transaction_id = 'shadow-1'").get(0);
+            it.db()
+                    .awaitCount(
+                            1,
+                            Duration.ofSeconds(20),
+                            "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'shadow-1'");
+            Map<String, Object> row = it.db()
+                    .query("SELECT model_version, score, challenger_version, challenger_score "
+                            + "FROM audit.decisions WHERE transaction_id = 'shadow-1'")
+                    .get(0);
             assertEquals("xgb-challenger", row.get("challenger_version"));
             assertNotNull(row.get("challenger_score"));
             // same trees: the shadow score equals the champion's
-            assertEquals(((Number) row.get("score")).doubleValue(), ((Number) row.get("challenger_score")).doubleValue(), 1e-6);
+            assertEquals(
+                    ((Number) row.get("score")).doubleValue(),
+                    ((Number) row.get("challenger_score")).doubleValue(),
+                    1e-6);
         } finally {
             assertEquals(200, admin.delete("/admin/models/challenger").statusCode());
         }

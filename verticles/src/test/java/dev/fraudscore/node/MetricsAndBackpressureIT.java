@@ -1,20 +1,19 @@
 package dev.fraudscore.node;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Metrics on /metrics, and a node past its capacity refusing at once instead of queueing (http.maxInFlight = 4,
@@ -25,8 +24,12 @@ class MetricsAndBackpressureIT {
 
     @BeforeAll
     static void start() throws Exception {
-        it = RunningNode.start("metrics_it", c -> c.getJsonObject("http").put("maxInFlight", 4).put("minInFlight", 1)
-                .put("targetLatencyMs", 1));
+        it = RunningNode.start(
+                "metrics_it",
+                c -> c.getJsonObject("http")
+                        .put("maxInFlight", 4)
+                        .put("minInFlight", 1)
+                        .put("targetLatencyMs", 1));
     }
 
     @AfterAll
@@ -37,7 +40,11 @@ class MetricsAndBackpressureIT {
     private static List<HttpResponse<String>> burst(String prefix, String card, int n) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            calls.add(it.http().postAsync("/v1/authorize-check", "application/json", Http.tx(prefix + i, card, "term_bp", 10).encode()));
+            calls.add(it.http()
+                    .postAsync(
+                            "/v1/authorize-check",
+                            "application/json",
+                            Http.tx(prefix + i, card, "term_bp", 10).encode()));
         }
         List<HttpResponse<String>> out = new ArrayList<>();
         for (CompletableFuture<HttpResponse<String>> c : calls) {
@@ -65,13 +72,21 @@ class MetricsAndBackpressureIT {
         assertFalse(refused.isEmpty(), "200 at once against a capacity of 4: some are refused");
         assertTrue(accepted > 0);
         // every accepted decision is audited; refused ones never entered the pipeline
-        assertEquals(accepted, it.db().awaitCount(accepted, Duration.ofSeconds(30),
-                "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_bp'"));
+        assertEquals(
+                accepted,
+                it.db()
+                        .awaitCount(
+                                accepted,
+                                Duration.ofSeconds(30),
+                                "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_bp'"));
         // the callers retry the refused ones with the same transactionIds until they go through
         for (int round = 0; round < 50 && !refused.isEmpty(); round++) {
             List<Integer> still = new ArrayList<>();
             for (int i : refused) {
-                if (it.http().authorize(Http.tx("bp-" + i, "card_bp", "term_bp", 10)).statusCode() != 200) {
+                if (it.http()
+                                .authorize(Http.tx("bp-" + i, "card_bp", "term_bp", 10))
+                                .statusCode()
+                        != 200) {
                     still.add(i);
                 }
             }
@@ -79,9 +94,20 @@ class MetricsAndBackpressureIT {
         }
         assertTrue(refused.isEmpty());
         it.http().authorize(Http.tx("bp-after", "card_bp", "term_bp", 10));
-        it.db().awaitCount(1, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'bp-after'");
-        assertEquals(201.0, ((Number) it.db().query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
-                + "WHERE transaction_id = 'bp-after'").get(0).get("c")).doubleValue(), "each of the 200 counted once");
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'bp-after'");
+        assertEquals(
+                201.0,
+                ((Number) it.db()
+                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                                        + "WHERE transaction_id = 'bp-after'")
+                                .get(0)
+                                .get("c"))
+                        .doubleValue(),
+                "each of the 200 counted once");
     }
 
     @Test
@@ -91,19 +117,38 @@ class MetricsAndBackpressureIT {
         }
         it.db().awaitCount(20, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_m'");
         String metrics = it.http().get("/metrics").body();
-        for (String name : List.of("fraud_stage_latency_seconds_bucket{stage=\"idempotency\"", "fraud_stage_latency_seconds_bucket{stage=\"features\"",
-                "fraud_stage_latency_seconds_bucket{stage=\"scoring\"", "fraud_stage_latency_seconds_bucket{stage=\"total\"",
-                "fraud_score_bucket{model=\"", "fraud_decisions_total{", "fraud_scoring_batch_size_rows_count",
-                "fraud_scoring_queue_depth{", "fraud_scoring_batches_inflight{", "fraud_audit_lag_seconds_count",
-                "fraud_audit_pending", "fraud_kafka_consumer_lag{", "fraud_kafka_inflight{", "fraud_http_inflight",
-                "fraud_http_limit", "fraud_http_rejected_total", "process_cpu_time_ns_total", "vertx_http_server_requests_total", "jvm_memory_used_bytes")) {
+        for (String name : List.of(
+                "fraud_stage_latency_seconds_bucket{stage=\"idempotency\"",
+                "fraud_stage_latency_seconds_bucket{stage=\"features\"",
+                "fraud_stage_latency_seconds_bucket{stage=\"scoring\"",
+                "fraud_stage_latency_seconds_bucket{stage=\"total\"",
+                "fraud_score_bucket{model=\"",
+                "fraud_decisions_total{",
+                "fraud_scoring_batch_size_rows_count",
+                "fraud_scoring_queue_depth{",
+                "fraud_scoring_batches_inflight{",
+                "fraud_audit_lag_seconds_count",
+                "fraud_audit_pending",
+                "fraud_kafka_consumer_lag{",
+                "fraud_kafka_inflight{",
+                "fraud_http_inflight",
+                "fraud_http_limit",
+                "fraud_http_rejected_total",
+                "process_cpu_time_ns_total",
+                "vertx_http_server_requests_total",
+                "jvm_memory_used_bytes")) {
             assertTrue(metrics.contains(name), name + " exported");
         }
-        double audited = metrics.lines().filter(l -> l.startsWith("fraud_audit_lag_seconds_count"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        double audited = metrics.lines()
+                .filter(l -> l.startsWith("fraud_audit_lag_seconds_count"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
         assertTrue(audited >= 20, "audit lag recorded per committed row: " + audited);
-        double limit = metrics.lines().filter(l -> l.startsWith("fraud_http_limit"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+        double limit = metrics.lines()
+                .filter(l -> l.startsWith("fraud_http_limit"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow();
         assertTrue(limit >= 1 && limit <= 4, "the adaptive limit stays within minInFlight..maxInFlight: " + limit);
     }
 }

@@ -1,5 +1,7 @@
 package dev.fraudscore.node;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fraudscore.bench.Replay;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.features.LabelSchedule;
@@ -9,18 +11,15 @@ import dev.fraudscore.node.support.RunningNode;
 import dev.fraudscore.simulator.SimulationParameters;
 import dev.fraudscore.simulator.Simulator;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One feature code path: simulated transactions replayed through a real node over HTTP (velocity in
@@ -32,8 +31,7 @@ class OnlineOfflineFeaturesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        it = RunningNode.start("onoff_it", c -> {
-        });
+        it = RunningNode.start("onoff_it", c -> {});
     }
 
     @AfterAll
@@ -41,8 +39,7 @@ class OnlineOfflineFeaturesIT {
         it.close();
     }
 
-    private record Label(String card, String terminal, long millis) {
-    }
+    private record Label(String card, String terminal, long millis) {}
 
     @Test
     void replayedTransactionsHaveTheFeaturesTheTrainerComputes(@TempDir Path dir) throws Exception {
@@ -68,16 +65,27 @@ class OnlineOfflineFeaturesIT {
             for (Label l : labels.due(t)) {
                 features.label(l.card(), l.terminal(), l.millis(), 1);
             }
-            offline.put("eq-" + r.transactionId(),
-                    features.next("eq-" + r.transactionId(), "card-" + r.customerId(), "term-" + r.terminalId(), r.amount(), r.timestamp()));
+            offline.put(
+                    "eq-" + r.transactionId(),
+                    features.next(
+                            "eq-" + r.transactionId(),
+                            "card-" + r.customerId(),
+                            "term-" + r.terminalId(),
+                            r.amount(),
+                            r.timestamp()));
             if (r.fraud() == 1) {
                 labels.add(t, new Label("card-" + r.customerId(), "term-" + r.terminalId(), t));
             }
         });
 
-        it.db().awaitCount(offline.size(), Duration.ofSeconds(60), "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'eq-%'");
-        List<Map<String, Object>> rows = it.db().query(
-                "SELECT transaction_id, features::text AS f FROM audit.decisions WHERE transaction_id LIKE 'eq-%'");
+        it.db()
+                .awaitCount(
+                        offline.size(),
+                        Duration.ofSeconds(60),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'eq-%'");
+        List<Map<String, Object>> rows = it.db()
+                .query(
+                        "SELECT transaction_id, features::text AS f FROM audit.decisions WHERE transaction_id LIKE 'eq-%'");
         assertEquals(offline.size(), rows.size());
         int compared = 0;
         int withKnownFrauds = 0;
@@ -91,7 +99,8 @@ class OnlineOfflineFeaturesIT {
                     assertNull(got, row.get("transaction_id") + " " + f.featureName());
                 } else {
                     assertNotNull(got, row.get("transaction_id") + " " + f.featureName());
-                    assertEquals(want, ((Number) got).floatValue(), 0f, row.get("transaction_id") + " " + f.featureName());
+                    assertEquals(
+                            want, ((Number) got).floatValue(), 0f, row.get("transaction_id") + " " + f.featureName());
                 }
                 compared++;
             }
@@ -99,8 +108,10 @@ class OnlineOfflineFeaturesIT {
                 withKnownFrauds++;
             }
         }
-        assertTrue(withKnownFrauds > 100, "labels shaped the terminal features of " + withKnownFrauds + " transactions");
-        System.out.printf("online = offline for %,d transactions x %d features (%,d values); %,d saw known terminal frauds%n",
+        assertTrue(
+                withKnownFrauds > 100, "labels shaped the terminal features of " + withKnownFrauds + " transactions");
+        System.out.printf(
+                "online = offline for %,d transactions x %d features (%,d values); %,d saw known terminal frauds%n",
                 rows.size(), Feature.COUNT, compared, withKnownFrauds);
     }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,18 +18,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * be read as a share of what this machine does for an empty request.
  */
 final class Echo {
-    private Echo() {
-    }
+    private Echo() {}
 
     static double measure(Vertx vertx, int requests, int concurrency) throws Exception {
         HttpServer server = vertx.createHttpServer()
-                .requestHandler(req -> req.body().onSuccess(b -> req.response().putHeader("Content-Type", "application/json").end(b)))
-                .listen(0, "127.0.0.1").await();
+                .requestHandler(req -> req.body()
+                        .onSuccess(b -> req.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(b)))
+                .listen(0, "127.0.0.1")
+                .await();
         HttpClient client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()).setKeepAlive(true))
-                .with(new PoolOptions().setHttp1MaxSize(concurrency)).build();
-        Buffer body = Buffer.buffer("{\"transactionId\":\"echo\",\"cardId\":\"card_1\",\"terminalId\":\"term_1\",\"amount\":12.5,"
-                + "\"currency\":\"EUR\",\"timestamp\":\"2026-11-21T10:00:00Z\"}");
+                .with(new HttpClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(server.actualPort())
+                        .setKeepAlive(true))
+                .with(new PoolOptions().setHttp1MaxSize(concurrency))
+                .build();
+        Buffer body = Buffer.buffer(
+                "{\"transactionId\":\"echo\",\"cardId\":\"card_1\",\"terminalId\":\"term_1\",\"amount\":12.5,"
+                        + "\"currency\":\"EUR\",\"timestamp\":\"2026-11-21T10:00:00Z\"}");
         for (int round = 0; round < 2; round++) { // the first round warms the JIT
             AtomicLong sent = new AtomicLong();
             AtomicLong finished = new AtomicLong();
@@ -50,13 +57,19 @@ final class Echo {
         throw new IllegalStateException("unreachable");
     }
 
-    private static void next(HttpClient client, Buffer body, int requests, AtomicLong sent, AtomicLong finished,
-                             CompletableFuture<Void> done) {
+    private static void next(
+            HttpClient client,
+            Buffer body,
+            int requests,
+            AtomicLong sent,
+            AtomicLong finished,
+            CompletableFuture<Void> done) {
         if (sent.getAndIncrement() >= requests) {
             return;
         }
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/echo"))
-                .compose(req -> req.send(body)).compose(resp -> resp.body())
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.body())
                 .onComplete(ar -> {
                     if (finished.incrementAndGet() == requests) {
                         done.complete(null);

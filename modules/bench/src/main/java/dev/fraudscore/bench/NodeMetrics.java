@@ -21,12 +21,18 @@ record NodeMetrics(Map<String, Double> values, long atNanos) {
     static final String AUDITED = "fraud_audit_lag_seconds_count";
     static final String KAFKA_LAG = "fraud_kafka_consumer_lag";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** Scrapes {@code base}/metrics; null (with a note on stderr) when the node cannot be reached. */
     static NodeMetrics scrape(URI base) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve("/metrics"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 System.err.println("node metrics: HTTP " + r.statusCode() + " from " + base);
@@ -51,7 +57,8 @@ record NodeMetrics(Map<String, Double> values, long atNanos) {
             }
             int space = line.lastIndexOf(' ');
             int brace = line.indexOf('{');
-            String name = line.substring(0, brace >= 0 && brace < space ? brace : space).trim();
+            String name = line.substring(0, brace >= 0 && brace < space ? brace : space)
+                    .trim();
             try {
                 sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
             } catch (NumberFormatException ignored) {
@@ -76,7 +83,13 @@ record NodeMetrics(Map<String, Double> values, long atNanos) {
         if (decisions <= 0) {
             return String.format("node CPU %.2f s, no decisions counted", cpuSeconds);
         }
-        return String.format("node CPU %.2f s over %,.0f decisions = %.0f us per decision (%.2f of %d cores busy over %.1f s)",
-                cpuSeconds, decisions, cpuSeconds * 1e6 / decisions, cpuSeconds / wall, Runtime.getRuntime().availableProcessors(), wall);
+        return String.format(
+                "node CPU %.2f s over %,.0f decisions = %.0f us per decision (%.2f of %d cores busy over %.1f s)",
+                cpuSeconds,
+                decisions,
+                cpuSeconds * 1e6 / decisions,
+                cpuSeconds / wall,
+                Runtime.getRuntime().availableProcessors(),
+                wall);
     }
 }

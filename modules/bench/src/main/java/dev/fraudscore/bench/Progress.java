@@ -36,8 +36,15 @@ final class Progress implements AutoCloseable {
         int filled = (int) Math.round(share * width);
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
         long eta = rate > 0 ? Math.round((total - n) / rate) : -1;
-        out.printf("\r[%s] %5.1f%%  %,d/%,d  %,.0f/s  ETA %s  %s   ", bar, share * 100, n, total, rate,
-                eta < 0 ? "?" : String.format("%dm%02ds", eta / 60, eta % 60), tail.get());
+        out.printf(
+                "\r[%s] %5.1f%%  %,d/%,d  %,.0f/s  ETA %s  %s   ",
+                bar,
+                share * 100,
+                n,
+                total,
+                rate,
+                eta < 0 ? "?" : String.format("%dm%02ds", eta / 60, eta % 60),
+                tail.get());
         out.flush();
     }
 

@@ -11,11 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +25,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Streams a handbook-format CSV through a running platform in timestamp order, feeding each fraud label
@@ -46,11 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code term-<TERMINAL_ID>}, amounts in EUR, timestamps read as UTC.
  */
 public final class Replay {
-    private Replay() {
-    }
+    private Replay() {}
 
-    record Tx(String id, String card, String terminal, double amount, String timestamp, long millis, int fraud) {
-    }
+    record Tx(String id, String card, String terminal, double amount, String timestamp, long millis, int fraud) {}
 
     /** The options and their defaults. */
     public static Map<String, String> defaults() {
@@ -97,6 +94,7 @@ public final class Replay {
         String mode;
         /** Kafka mode: from the first record sent until the node had audited every one. */
         double endToEndSeconds;
+
         long audited;
         String cpu;
 
@@ -115,22 +113,29 @@ public final class Replay {
         }
 
         String render() {
-            StringBuilder b = new StringBuilder("\nreplay summary (").append(mode).append(")\n");
-            b.append(String.format("  transactions  %,d sent, %,d answered, %,d errors%n", sent.get(), done.get(), errors.get()));
+            StringBuilder b =
+                    new StringBuilder("\nreplay summary (").append(mode).append(")\n");
+            b.append(String.format(
+                    "  transactions  %,d sent, %,d answered, %,d errors%n", sent.get(), done.get(), errors.get()));
             b.append(String.format("  labels        %,d fed back%n", labels.get()));
             b.append(String.format("  decisions     %s%n", outcomes));
             b.append(String.format("  statuses      %s%n", statuses));
-            b.append(String.format("  elapsed       %.1f s, %,.0f transactions/s%n", seconds, done.get() / Math.max(seconds, 1e-3)));
+            b.append(String.format(
+                    "  elapsed       %.1f s, %,.0f transactions/s%n", seconds, done.get() / Math.max(seconds, 1e-3)));
             if (endToEndSeconds > 0) {
-                b.append(String.format("  end to end    %,d decided and audited in %.1f s: %,.0f transactions/s%n", audited,
-                        endToEndSeconds, audited / endToEndSeconds));
+                b.append(String.format(
+                        "  end to end    %,d decided and audited in %.1f s: %,.0f transactions/s%n",
+                        audited, endToEndSeconds, audited / endToEndSeconds));
             }
             if (cpu != null) {
                 b.append("  ").append(cpu).append('\n');
             }
             if (latency.getTotalCount() > 0) {
-                b.append(String.format("  latency ms    p50 %.2f  p99 %.2f  max %.2f%n", latency.getValueAtPercentile(50) / 1e3,
-                        latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3));
+                b.append(String.format(
+                        "  latency ms    p50 %.2f  p99 %.2f  max %.2f%n",
+                        latency.getValueAtPercentile(50) / 1e3,
+                        latency.getValueAtPercentile(99) / 1e3,
+                        latency.getMaxValue() / 1e3));
             }
             return b.toString();
         }
@@ -161,16 +166,26 @@ public final class Replay {
         URI node = URI.create(o.get("url"));
         NodeMetrics before = NodeMetrics.scrape(node);
         long start = System.nanoTime();
-        try (Progress p = new Progress(summary.total, summary.done,
-                () -> String.format("labels %,d  errors %,d %s", summary.labels.get(), summary.errors.get(), summary.errorStatuses()))) {
+        try (Progress p = new Progress(
+                summary.total,
+                summary.done,
+                () -> String.format(
+                        "labels %,d  errors %,d %s",
+                        summary.labels.get(), summary.errors.get(), summary.errorStatuses()))) {
             HandbookCsv.forEach(data, r -> {
                 LocalDate d = r.timestamp().toLocalDate();
                 if (d.isBefore(from) || d.isAfter(to)) {
                     return;
                 }
                 long t = r.timestamp().toInstant().toEpochMilli();
-                Tx tx = new Tx(prefix + "-" + r.transactionId(), "card-" + r.customerId(), "term-" + r.terminalId(), r.amount(),
-                        r.timestamp().toString(), t, r.fraud());
+                Tx tx = new Tx(
+                        prefix + "-" + r.transactionId(),
+                        "card-" + r.customerId(),
+                        "term-" + r.terminalId(),
+                        r.amount(),
+                        r.timestamp().toString(),
+                        t,
+                        r.fraud());
                 List<Tx> due = schedule.due(t);
                 if (!due.isEmpty()) {
                     sink.labels(due);
@@ -195,7 +210,8 @@ public final class Replay {
      * audit row for every record sent (its audit-row counter has grown by that many) and take the time of
      * that moment as the end to end figure. Gives up when the count stops moving for a minute.
      */
-    static void awaitAudited(URI node, NodeMetrics before, long expected, long start, Summary summary) throws InterruptedException {
+    static void awaitAudited(URI node, NodeMetrics before, long expected, long start, Summary summary)
+            throws InterruptedException {
         double last = -1;
         long lastMove = System.nanoTime();
         while (true) {
@@ -220,13 +236,23 @@ public final class Replay {
     }
 
     static JsonObject txJson(Tx tx) {
-        return new JsonObject().put("transactionId", tx.id()).put("cardId", tx.card()).put("terminalId", tx.terminal())
-                .put("amount", tx.amount()).put("currency", "EUR").put("timestamp", tx.timestamp());
+        return new JsonObject()
+                .put("transactionId", tx.id())
+                .put("cardId", tx.card())
+                .put("terminalId", tx.terminal())
+                .put("amount", tx.amount())
+                .put("currency", "EUR")
+                .put("timestamp", tx.timestamp());
     }
 
     static JsonObject labelJson(Tx tx) {
-        return new JsonObject().put("transactionId", tx.id()).put("fraud", tx.fraud() == 1).put("source", "replay")
-                .put("cardId", tx.card()).put("terminalId", tx.terminal()).put("timestamp", tx.timestamp());
+        return new JsonObject()
+                .put("transactionId", tx.id())
+                .put("fraud", tx.fraud() == 1)
+                .put("source", "replay")
+                .put("cardId", tx.card())
+                .put("terminalId", tx.terminal())
+                .put("timestamp", tx.timestamp());
     }
 
     interface Sink {
@@ -242,6 +268,7 @@ public final class Replay {
         private final Vertx vertx = Vertx.vertx();
         /** Every request starts on this one event-loop context, never from the reading thread. */
         private final io.vertx.core.Context context = vertx.getOrCreateContext();
+
         private final HttpClient client;
         private final int concurrency;
         private final Summary summary;
@@ -252,8 +279,12 @@ public final class Replay {
             this.concurrency = concurrency;
             this.summary = summary;
             this.client = vertx.httpClientBuilder()
-                    .with(new HttpClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()).setKeepAlive(true))
-                    .with(new PoolOptions().setHttp1MaxSize(concurrency)).build();
+                    .with(new HttpClientOptions()
+                            .setDefaultHost(url.getHost())
+                            .setDefaultPort(url.getPort())
+                            .setKeepAlive(true))
+                    .with(new PoolOptions().setHttp1MaxSize(concurrency))
+                    .build();
         }
 
         private synchronized void awaitSlot(Tx tx) {
@@ -295,10 +326,16 @@ public final class Replay {
 
         private Future<JsonObject> send(String path, JsonObject body) {
             Buffer payload = body.toBuffer();
-            return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-                            .putHeader("Content-Type", "application/json").setTimeout(30_000))
+            return client.request(new RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setURI(path)
+                            .putHeader("Content-Type", "application/json")
+                            .setTimeout(30_000))
                     .compose(req -> req.send(payload))
-                    .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode()).put("body", b.toString())));
+                    .compose(resp -> resp.body()
+                            .map(b -> new JsonObject()
+                                    .put("status", resp.statusCode())
+                                    .put("body", b.toString())));
         }
 
         @Override
@@ -314,7 +351,12 @@ public final class Replay {
                     summary.errors.incrementAndGet();
                     summary.record(ar.succeeded() ? ar.result().getInteger("status") : -1, null, micros);
                     if (summary.errors.get() <= 5) {
-                        System.err.printf("%n%s -> %s%n", tx.id(), ar.succeeded() ? ar.result().encode() : ar.cause().toString());
+                        System.err.printf(
+                                "%n%s -> %s%n",
+                                tx.id(),
+                                ar.succeeded()
+                                        ? ar.result().encode()
+                                        : ar.cause().toString());
                     }
                 }
                 summary.done.incrementAndGet();
@@ -360,8 +402,17 @@ public final class Replay {
             this.summary = summary;
             this.topic = topic;
             this.labelsTopic = labelsTopic;
-            Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", "5",
-                    "batch.size", "262144", "compression.type", "lz4");
+            Map<String, Object> c = Map.of(
+                    "bootstrap.servers",
+                    bootstrap,
+                    "acks",
+                    "all",
+                    "linger.ms",
+                    "5",
+                    "batch.size",
+                    "262144",
+                    "compression.type",
+                    "lz4");
             producer = new KafkaProducer<>(c, new StringSerializer(), new StringSerializer());
         }
 
@@ -380,13 +431,16 @@ public final class Replay {
         public void labels(List<Tx> labels) {
             producer.flush();
             for (Tx tx : labels) {
-                producer.send(new ProducerRecord<>(labelsTopic, tx.card(), labelJson(tx).encode()), (md, e) -> {
-                    if (e != null) {
-                        summary.errors.incrementAndGet();
-                    } else {
-                        summary.labels.incrementAndGet();
-                    }
-                });
+                producer.send(
+                        new ProducerRecord<>(
+                                labelsTopic, tx.card(), labelJson(tx).encode()),
+                        (md, e) -> {
+                            if (e != null) {
+                                summary.errors.incrementAndGet();
+                            } else {
+                                summary.labels.incrementAndGet();
+                            }
+                        });
             }
         }
 

@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import org.HdrHistogram.Histogram;
-
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * Smoke benchmark: drives N authorize-checks at a running node from {@code concurrency} connections,
@@ -29,12 +28,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>SmokeBench --url http://127.0.0.1:8080 --requests 20000 --concurrency 32 --warmup 2000</pre>
  */
 public final class SmokeBench {
-    private SmokeBench() {
-    }
+    private SmokeBench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:8080", "requests", "20000",
-                "concurrency", "32", "warmup", "2000", "cards", "10000", "terminals", "2000", "rate", "0", "echo", "false", "threads", "2"));
+        Map<String, String> o = new LinkedHashMap<>(Map.of(
+                "url",
+                "http://127.0.0.1:8080",
+                "requests",
+                "20000",
+                "concurrency",
+                "32",
+                "warmup",
+                "2000",
+                "cards",
+                "10000",
+                "terminals",
+                "2000",
+                "rate",
+                "0",
+                "echo",
+                "false",
+                "threads",
+                "2"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
@@ -46,7 +61,14 @@ public final class SmokeBench {
         int threads = Math.max(1, Math.min(Integer.parseInt(o.get("threads")), concurrency));
         Vertx vertx = Vertx.vertx();
         String run = Long.toString(System.currentTimeMillis(), 36);
-        Load load = new Load(vertx, url, threads, concurrency, run, Integer.parseInt(o.get("cards")), Integer.parseInt(o.get("terminals")));
+        Load load = new Load(
+                vertx,
+                url,
+                threads,
+                concurrency,
+                run,
+                Integer.parseInt(o.get("cards")),
+                Integer.parseInt(o.get("terminals")));
 
         int warmup = Integer.parseInt(o.get("warmup"));
         if (warmup > 0) {
@@ -60,11 +82,14 @@ public final class SmokeBench {
         long benchCpuBefore = processCpuNanos();
         Result r;
         if (rate > 0) {
-            System.out.printf("measuring: %,d requests at a constant %,d/s from %d generator event loops (open loop; latency from"
-                    + " each request's intended send time)%n", requests, rate, threads);
+            System.out.printf(
+                    "measuring: %,d requests at a constant %,d/s from %d generator event loops (open loop; latency from"
+                            + " each request's intended send time)%n",
+                    requests, rate, threads);
             r = load.openLoop(requests, rate, "o");
         } else {
-            System.out.printf("measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
+            System.out.printf(
+                    "measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
             r = load.run(requests, concurrency, "m");
         }
         NodeMetrics after = NodeMetrics.scrape(url);
@@ -72,15 +97,23 @@ public final class SmokeBench {
         String audit = before == null ? null : awaitAudited(url, before, r.ok);
         Histogram h = r.latency;
         System.out.printf("requests %,d  ok %,d  errors %,d  statuses %s%n", requests, r.ok, r.errors, r.statuses);
-        System.out.printf("throughput %,.0f decisions/s (200) over %.2f s; %,.0f answers/s in all%n", r.ok / r.seconds, r.seconds,
-                requests / r.seconds);
-        System.out.printf("latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+        System.out.printf(
+                "throughput %,.0f decisions/s (200) over %.2f s; %,.0f answers/s in all%n",
+                r.ok / r.seconds, r.seconds, requests / r.seconds);
+        System.out.printf(
+                "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+                h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(90) / 1e3,
+                h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3,
+                h.getMaxValue() / 1e3);
         System.out.printf("decisions %s%n", r.decisions);
         if (r.refused != null && r.refused.getTotalCount() > 0) {
-            System.out.printf("refused (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n", r.refused.getTotalCount(),
-                    r.refused.getValueAtPercentile(50) / 1e3, r.refused.getValueAtPercentile(99) / 1e3);
+            System.out.printf(
+                    "refused (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n",
+                    r.refused.getTotalCount(),
+                    r.refused.getValueAtPercentile(50) / 1e3,
+                    r.refused.getValueAtPercentile(99) / 1e3);
         }
         if (audit != null) {
             System.out.println(audit);
@@ -89,10 +122,12 @@ public final class SmokeBench {
         if (cpu != null) {
             System.out.println(cpu);
         }
-        System.out.printf("load generator CPU %.2f s (%.0f us per request)%n", benchCpu / 1e9, benchCpu / 1e3 / requests);
+        System.out.printf(
+                "load generator CPU %.2f s (%.0f us per request)%n", benchCpu / 1e9, benchCpu / 1e3 / requests);
         if (Boolean.parseBoolean(o.get("echo"))) {
             double echo = Echo.measure(vertx, requests, concurrency);
-            System.out.printf("bare Vert.x HTTP echo on this machine, same load shape: %,.0f req/s; platform = %.1f%% of it%n",
+            System.out.printf(
+                    "bare Vert.x HTTP echo on this machine, same load shape: %,.0f req/s; platform = %.1f%% of it%n",
                     echo, 100 * (r.ok / r.seconds) / echo);
         }
         load.close();
@@ -115,19 +150,26 @@ public final class SmokeBench {
             }
             Thread.sleep(100);
         }
-        return String.format("audited %,.0f rows for %,d accepted decisions%s", audited, accepted,
-                audited >= accepted ? "" : ": MISSING " + (accepted - (long) audited));
+        return String.format(
+                "audited %,.0f rows for %,d accepted decisions%s",
+                audited, accepted, audited >= accepted ? "" : ": MISSING " + (accepted - (long) audited));
     }
 
     /** CPU time of this JVM (the load generator), from the platform MXBean. */
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    record Result(Histogram latency, long ok, long errors, Map<Integer, Long> statuses, Map<String, Long> decisions, double seconds,
-                  Histogram refused) {
-    }
+    record Result(
+            Histogram latency,
+            long ok,
+            long errors,
+            Map<Integer, Long> statuses,
+            Map<String, Long> decisions,
+            double seconds,
+            Histogram refused) {}
 
     /** What came back: latencies of accepted and refused (503) answers apart, statuses, decisions; done after the last. */
     static final class Tally {
@@ -164,7 +206,14 @@ public final class SmokeBench {
 
         Result result(long startNanos) throws Exception {
             done.get(30, TimeUnit.MINUTES);
-            return new Result(accepted, ok.get(), errors.get(), statuses, decisions, (System.nanoTime() - startNanos) / 1e9, refused);
+            return new Result(
+                    accepted,
+                    ok.get(),
+                    errors.get(),
+                    statuses,
+                    decisions,
+                    (System.nanoTime() - startNanos) / 1e9,
+                    refused);
         }
     }
 
@@ -195,8 +244,12 @@ public final class SmokeBench {
             for (int k = 0; k < threads; k++) {
                 contexts[k] = LoopHolder.deploy(vertx);
                 clients[k] = vertx.httpClientBuilder()
-                        .with(new HttpClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()).setKeepAlive(true))
-                        .with(new PoolOptions().setHttp1MaxSize(Math.max(1, concurrency / threads))).build();
+                        .with(new HttpClientOptions()
+                                .setDefaultHost(url.getHost())
+                                .setDefaultPort(url.getPort())
+                                .setKeepAlive(true))
+                        .with(new PoolOptions().setHttp1MaxSize(Math.max(1, concurrency / threads)))
+                        .build();
             }
             this.run = run;
             this.cards = cards;
@@ -213,7 +266,8 @@ public final class SmokeBench {
             Tally tally = new Tally(requests);
             AtomicLong sent = new AtomicLong();
             long start = System.nanoTime();
-            // every request starts on a generator event-loop context, never from this thread; connection c on loop c % threads
+            // every request starts on a generator event-loop context, never from this thread; connection c on loop c %
+            // threads
             for (int c = 0; c < concurrency; c++) {
                 int k = c % contexts.length;
                 contexts[k].runOnContext(v -> next(k, requests, phase, sent, tally));
@@ -239,7 +293,8 @@ public final class SmokeBench {
                     for (; next[0] < due; next[0] += threads) {
                         long intended = start + next[0] * 1_000_000_000L / rate;
                         post(client, Buffer.buffer(body(next[0], phase)), tally)
-                                .onComplete(ar -> tally.record(ar.succeeded() ? ar.result() : -1, (System.nanoTime() - intended) / 1000));
+                                .onComplete(ar -> tally.record(
+                                        ar.succeeded() ? ar.result() : -1, (System.nanoTime() - intended) / 1000));
                     }
                     if (next[0] >= requests) {
                         vertx(contexts[loop]).cancelTimer(id);
@@ -255,8 +310,11 @@ public final class SmokeBench {
         }
 
         private Future<Integer> post(HttpClient client, Buffer payload, Tally tally) {
-            return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/authorize-check")
-                            .putHeader("Content-Type", "application/json").setTimeout(30_000))
+            return client.request(new RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setURI("/v1/authorize-check")
+                            .putHeader("Content-Type", "application/json")
+                            .setTimeout(30_000))
                     .compose(req -> req.send(payload))
                     .compose(resp -> resp.body().map(b -> {
                         synchronized (tally.statuses) {
@@ -264,7 +322,8 @@ public final class SmokeBench {
                             if (resp.statusCode() == 200) {
                                 String s = b.toString();
                                 int i = s.indexOf("\"decision\":\"");
-                                tally.decisions.merge(i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
+                                tally.decisions.merge(
+                                        i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
                             }
                         }
                         return resp.statusCode();
@@ -275,7 +334,8 @@ public final class SmokeBench {
             int card = random.nextInt(cards);
             return "{\"transactionId\":\"bench-" + run + "-" + phase + n + "\",\"cardId\":\"card_" + card
                     + "\",\"terminalId\":\"term_" + random.nextInt(terminals) + "\",\"amount\":"
-                    + (random.nextInt(20_000) + 100) / 100.0 + ",\"currency\":\"EUR\",\"timestamp\":\"" + Instant.now() + "\"}";
+                    + (random.nextInt(20_000) + 100) / 100.0 + ",\"currency\":\"EUR\",\"timestamp\":\"" + Instant.now()
+                    + "\"}";
         }
 
         private void next(int loop, int requests, String phase, AtomicLong sent, Tally tally) {

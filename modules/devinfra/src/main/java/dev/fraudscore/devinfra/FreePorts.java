@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Free loopback ports, for processes that must be told their port before they start (Kafka, PostgreSQL). */
 public final class FreePorts {
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int next() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

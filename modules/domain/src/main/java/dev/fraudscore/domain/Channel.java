@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** How the card was presented. */
 public enum Channel {
-    POS, ECOM, MOTO, ATM, RECURRING;
+    POS,
+    ECOM,
+    MOTO,
+    ATM,
+    RECURRING;
 
     /** Case-insensitive lookup; null when the name is not a channel. */
     public static Channel parse(String name) {

@@ -2,8 +2,7 @@ package dev.fraudscore.domain;
 
 /** The Luhn (mod 10) check used by card numbers. */
 public final class Luhn {
-    private Luhn() {
-    }
+    private Luhn() {}
 
     /** True when {@code digits} is all ASCII digits and passes the Luhn check. */
     public static boolean isValid(CharSequence digits) {

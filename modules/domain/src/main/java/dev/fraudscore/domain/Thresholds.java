@@ -12,7 +12,8 @@ public record Thresholds(double review, double decline) implements Serializable 
             throw new IllegalArgumentException("decline threshold must be in [0, 1], was " + decline);
         }
         if (review > decline) {
-            throw new IllegalArgumentException("review threshold " + review + " must not exceed decline threshold " + decline);
+            throw new IllegalArgumentException(
+                    "review threshold " + review + " must not exceed decline threshold " + decline);
         }
     }
 

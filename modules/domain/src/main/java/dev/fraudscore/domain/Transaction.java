@@ -24,7 +24,8 @@ public record Transaction(
         String ipAddress,
         String mcc,
         String country,
-        Channel channel) implements Serializable {
+        Channel channel)
+        implements Serializable {
 
     /** Event time in epoch milliseconds. */
     public long eventTimeMillis() {
@@ -40,11 +41,21 @@ public record Transaction(
      * "the same request" exactly when their fingerprints match.
      */
     public String fingerprint() {
-        String canonical = String.join("\u001f",
-                transactionId, cardId, terminalId, amount.stripTrailingZeros().toPlainString(), currency,
-                timestamp.toInstant().toString(), timestamp.getOffset().getId(),
-                String.valueOf(customerId), String.valueOf(deviceId), String.valueOf(ipAddress),
-                String.valueOf(mcc), String.valueOf(country), String.valueOf(channel));
+        String canonical = String.join(
+                "\u001f",
+                transactionId,
+                cardId,
+                terminalId,
+                amount.stripTrailingZeros().toPlainString(),
+                currency,
+                timestamp.toInstant().toString(),
+                timestamp.getOffset().getId(),
+                String.valueOf(customerId),
+                String.valueOf(deviceId),
+                String.valueOf(ipAddress),
+                String.valueOf(mcc),
+                String.valueOf(country),
+                String.valueOf(channel));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

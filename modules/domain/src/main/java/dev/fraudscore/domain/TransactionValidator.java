@@ -42,7 +42,9 @@ public final class TransactionValidator {
         String transactionId = id(in, "transactionId", ID, true);
         String cardId = id(in, "cardId", TOKEN, true);
         if (Luhn.looksLikePan(cardId)) {
-            throw new ValidationException("cardId", "not_a_pan",
+            throw new ValidationException(
+                    "cardId",
+                    "not_a_pan",
                     "cardId looks like a raw card number (13-19 digits passing Luhn); send a token, never a PAN");
         }
         String terminalId = id(in, "terminalId", ID, true);
@@ -55,11 +57,23 @@ public final class TransactionValidator {
         String mcc = pattern(in, "mcc", MCC, "four_digits", "mcc must be a 4-digit merchant category code");
         String country = pattern(in, "country", COUNTRY, "iso3166_alpha2", "country must be an ISO 3166 alpha-2 code");
         if (country != null && !COUNTRIES.contains(country)) {
-            throw new ValidationException("country", "iso3166_alpha2", "country " + country + " is not an ISO 3166 country code");
+            throw new ValidationException(
+                    "country", "iso3166_alpha2", "country " + country + " is not an ISO 3166 country code");
         }
         Channel channel = channel(in);
-        return new Transaction(transactionId, cardId, terminalId, amount, currency, timestamp,
-                customerId, deviceId, ipAddress, mcc, country, channel);
+        return new Transaction(
+                transactionId,
+                cardId,
+                terminalId,
+                amount,
+                currency,
+                timestamp,
+                customerId,
+                deviceId,
+                ipAddress,
+                mcc,
+                country,
+                channel);
     }
 
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9_\\-]{1,32}");
@@ -78,7 +92,8 @@ public final class TransactionValidator {
         if (source == null) {
             source = "unspecified";
         } else if (!SOURCE.matcher(source).matches()) {
-            throw new ValidationException("source", "identifier", "source must be 1-32 of a-z 0-9 _ -, e.g. chargeback");
+            throw new ValidationException(
+                    "source", "identifier", "source must be 1-32 of a-z 0-9 _ -, e.g. chargeback");
         }
         String cardId = id(in, "cardId", TOKEN, false);
         if (cardId != null && Luhn.looksLikePan(cardId)) {
@@ -90,8 +105,8 @@ public final class TransactionValidator {
         boolean all = cardId != null && terminalId != null && timestamp != null;
         if (some && !all) {
             String missing = cardId == null ? "cardId" : terminalId == null ? "terminalId" : "timestamp";
-            throw new ValidationException(missing, "required_with",
-                    "cardId, terminalId and timestamp go together: give all three or none");
+            throw new ValidationException(
+                    missing, "required_with", "cardId, terminalId and timestamp go together: give all three or none");
         }
         return new Label(transactionId, f, source, cardId, terminalId, timestamp);
     }
@@ -114,8 +129,8 @@ public final class TransactionValidator {
         String s = string(in, field, required);
         if (s != null && !pattern.matcher(s).matches()) {
             int max = pattern == ID ? 64 : 128;
-            throw new ValidationException(field, "identifier",
-                    field + " must be 1-" + max + " characters of A-Z a-z 0-9 . _ : @ = + / -");
+            throw new ValidationException(
+                    field, "identifier", field + " must be 1-" + max + " characters of A-Z a-z 0-9 . _ : @ = + / -");
         }
         return s;
     }
@@ -131,7 +146,8 @@ public final class TransactionValidator {
     private static String currency(Map<String, ?> in) {
         String s = string(in, "currency", true);
         if (!CURRENCY.matcher(s).matches()) {
-            throw new ValidationException("currency", "iso4217", "currency must be three upper-case letters (ISO 4217), e.g. EUR");
+            throw new ValidationException(
+                    "currency", "iso4217", "currency must be three upper-case letters (ISO 4217), e.g. EUR");
         }
         try {
             Currency.getInstance(s);
@@ -164,8 +180,8 @@ public final class TransactionValidator {
         }
         int digits = Currency.getInstance(currency).getDefaultFractionDigits();
         if (digits >= 0 && amount.scale() > digits) {
-            throw new ValidationException("amount", "scale",
-                    "amount has more decimal places than " + currency + " allows (" + digits + ")");
+            throw new ValidationException(
+                    "amount", "scale", "amount has more decimal places than " + currency + " allows (" + digits + ")");
         }
         return amount.scale() < 0 ? amount.setScale(0) : amount;
     }
@@ -176,11 +192,13 @@ public final class TransactionValidator {
         try {
             t = OffsetDateTime.parse(s);
         } catch (DateTimeParseException e) {
-            throw new ValidationException("timestamp", "iso8601",
-                    "timestamp must be ISO-8601 with an offset, e.g. 2026-11-21T10:15:30Z");
+            throw new ValidationException(
+                    "timestamp", "iso8601", "timestamp must be ISO-8601 with an offset, e.g. 2026-11-21T10:15:30Z");
         }
         if (t.toInstant().isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
-            throw new ValidationException("timestamp", "not_in_future",
+            throw new ValidationException(
+                    "timestamp",
+                    "not_in_future",
                     "timestamp is more than " + MAX_FUTURE_SKEW.toHours() + " hours in the future");
         }
         return t;
@@ -191,9 +209,11 @@ public final class TransactionValidator {
         if (s == null) {
             return null;
         }
-        boolean ok = IPV4.matcher(s).matches() || (s.indexOf(':') >= 0 && IPV6.matcher(s).matches() && isIpv6Literal(s));
+        boolean ok = IPV4.matcher(s).matches()
+                || (s.indexOf(':') >= 0 && IPV6.matcher(s).matches() && isIpv6Literal(s));
         if (!ok) {
-            throw new ValidationException("ipAddress", "ip_literal", "ipAddress must be an IPv4 or IPv6 address literal");
+            throw new ValidationException(
+                    "ipAddress", "ip_literal", "ipAddress must be an IPv4 or IPv6 address literal");
         }
         return s;
     }
@@ -215,7 +235,8 @@ public final class TransactionValidator {
         }
         Channel c = Channel.parse(s);
         if (c == null) {
-            throw new ValidationException("channel", "one_of", "channel must be one of POS, ECOM, MOTO, ATM, RECURRING");
+            throw new ValidationException(
+                    "channel", "one_of", "channel must be one of POS, ECOM, MOTO, ATM, RECURRING");
         }
         return c;
     }

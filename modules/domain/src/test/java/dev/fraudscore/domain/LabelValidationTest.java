@@ -1,16 +1,16 @@
 package dev.fraudscore.domain;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class LabelValidationTest {
-    private final TransactionValidator v = new TransactionValidator(Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
+    private final TransactionValidator v =
+            new TransactionValidator(Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
 
     @Test
     void minimalLabelNeedsOnlyIdAndVerdict() {
@@ -22,10 +22,22 @@ class LabelValidationTest {
 
     @Test
     void factsComeAllTogether() {
-        Label l = v.parseLabel(Map.of("transactionId", "t-1", "fraud", false, "source", "analyst", "cardId", "c",
-                "terminalId", "t", "timestamp", "2026-11-01T10:00:00Z"));
+        Label l = v.parseLabel(Map.of(
+                "transactionId",
+                "t-1",
+                "fraud",
+                false,
+                "source",
+                "analyst",
+                "cardId",
+                "c",
+                "terminalId",
+                "t",
+                "timestamp",
+                "2026-11-01T10:00:00Z"));
         assertEquals("t", l.terminalId());
-        ValidationException e = assertThrows(ValidationException.class,
+        ValidationException e = assertThrows(
+                ValidationException.class,
                 () -> v.parseLabel(Map.of("transactionId", "t-1", "fraud", true, "cardId", "c", "terminalId", "t")));
         assertEquals("timestamp", e.field());
         assertEquals("required_with", e.rule());
@@ -33,12 +45,38 @@ class LabelValidationTest {
 
     @Test
     void badLabelsNameTheFieldAndRule() {
-        assertEquals("required", assertThrows(ValidationException.class, () -> v.parseLabel(Map.of("transactionId", "t"))).rule());
-        assertEquals("type_boolean", assertThrows(ValidationException.class,
-                () -> v.parseLabel(Map.of("transactionId", "t", "fraud", "true"))).rule());
-        assertEquals("source", assertThrows(ValidationException.class,
-                () -> v.parseLabel(Map.of("transactionId", "t", "fraud", true, "source", "Charge Back"))).field());
-        assertEquals("not_a_pan", assertThrows(ValidationException.class, () -> v.parseLabel(Map.of("transactionId", "t",
-                "fraud", true, "cardId", "4111111111111111", "terminalId", "x", "timestamp", "2026-11-01T10:00:00Z"))).rule());
+        assertEquals(
+                "required",
+                assertThrows(ValidationException.class, () -> v.parseLabel(Map.of("transactionId", "t")))
+                        .rule());
+        assertEquals(
+                "type_boolean",
+                assertThrows(
+                                ValidationException.class,
+                                () -> v.parseLabel(Map.of("transactionId", "t", "fraud", "true")))
+                        .rule());
+        assertEquals(
+                "source",
+                assertThrows(
+                                ValidationException.class,
+                                () -> v.parseLabel(
+                                        Map.of("transactionId", "t", "fraud", true, "source", "Charge Back")))
+                        .field());
+        assertEquals(
+                "not_a_pan",
+                assertThrows(
+                                ValidationException.class,
+                                () -> v.parseLabel(Map.of(
+                                        "transactionId",
+                                        "t",
+                                        "fraud",
+                                        true,
+                                        "cardId",
+                                        "4111111111111111",
+                                        "terminalId",
+                                        "x",
+                                        "timestamp",
+                                        "2026-11-01T10:00:00Z")))
+                        .rule());
     }
 }

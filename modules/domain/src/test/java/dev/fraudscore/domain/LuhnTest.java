@@ -1,8 +1,8 @@
 package dev.fraudscore.domain;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 class LuhnTest {
     @Test
@@ -22,8 +22,8 @@ class LuhnTest {
 
     @Test
     void panNeedsThirteenToNineteenDigits() {
-        assertFalse(Luhn.looksLikePan("79927398713"));          // 11 digits, Luhn-valid
-        assertTrue(Luhn.looksLikePan("4222222222222"));         // 13 digits
+        assertFalse(Luhn.looksLikePan("79927398713")); // 11 digits, Luhn-valid
+        assertTrue(Luhn.looksLikePan("4222222222222")); // 13 digits
         assertFalse(Luhn.looksLikePan("tok_4111111111111111")); // a token, not a bare number
     }
 }

@@ -1,8 +1,8 @@
 package dev.fraudscore.domain;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 class ThresholdsTest {
     private final Thresholds t = new Thresholds(0.5, 0.9);

@@ -1,8 +1,6 @@
 package dev.fraudscore.domain;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -10,8 +8,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TransactionValidatorTest {
     private final TransactionValidator validator =
@@ -65,12 +64,13 @@ class TransactionValidatorTest {
 
     @ParameterizedTest
     @CsvSource({
-            "transactionId, required",
-            "cardId, required",
-            "terminalId, required",
-            "amount, required",
-            "currency, required",
-            "timestamp, required"})
+        "transactionId, required",
+        "cardId, required",
+        "terminalId, required",
+        "amount, required",
+        "currency, required",
+        "timestamp, required"
+    })
     void missingRequiredFieldIsNamed(String field, String rule) {
         Map<String, Object> in = valid();
         in.remove(field);
@@ -158,9 +158,15 @@ class TransactionValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ipAddress, 300.1.1.1, ip_literal", "ipAddress, example.com, ip_literal", "mcc, 54, four_digits",
-            "country, XX, iso3166_alpha2", "country, fr, iso3166_alpha2", "channel, phone, one_of",
-            "transactionId, has space, identifier"})
+    @CsvSource({
+        "ipAddress, 300.1.1.1, ip_literal",
+        "ipAddress, example.com, ip_literal",
+        "mcc, 54, four_digits",
+        "country, XX, iso3166_alpha2",
+        "country, fr, iso3166_alpha2",
+        "channel, phone, one_of",
+        "transactionId, has space, identifier"
+    })
     void badOptionalFieldsAreRejected(String field, String value, String rule) {
         Map<String, Object> in = valid();
         in.put(field, value);

@@ -9,10 +9,10 @@ import java.time.OffsetDateTime;
  * Missing values (no previous transaction) are NaN, which XGBoost treats as missing.
  */
 public final class FeatureAssembler {
-    private FeatureAssembler() {
-    }
+    private FeatureAssembler() {}
 
-    public static float[] assemble(double amount, OffsetDateTime localTime, VelocityWindows card, VelocityWindows terminal) {
+    public static float[] assemble(
+            double amount, OffsetDateTime localTime, VelocityWindows card, VelocityWindows terminal) {
         float[] row = new float[Feature.COUNT];
         DayOfWeek day = localTime.getDayOfWeek();
         set(row, Feature.AMOUNT, amount);
@@ -30,12 +30,27 @@ public final class FeatureAssembler {
         set(row, Feature.CARD_AMOUNT_RATIO_30D, ratio(amount, card.d30().average()));
         set(row, Feature.CARD_SECONDS_SINCE_PREVIOUS, card.secondsSincePrevious());
         // the card's habits from 8 to 37 days back: a baseline that a compromise of the last week cannot inflate
-        set(row, Feature.CARD_BASELINE_AVG, card.delayed30().count() == 0 ? Double.NaN : card.delayed30().average());
-        set(row, Feature.CARD_AMOUNT_RATIO_BASELINE, ratio(amount, card.delayed30().average()));
-        set(row, Feature.CARD_WEEK_VS_BASELINE, ratio(card.d7().average(), card.delayed30().average()));
-        set(row, Feature.CARD_DAY_VS_BASELINE, ratio(card.d1().average(), card.delayed30().average()));
+        set(
+                row,
+                Feature.CARD_BASELINE_AVG,
+                card.delayed30().count() == 0 ? Double.NaN : card.delayed30().average());
+        set(
+                row,
+                Feature.CARD_AMOUNT_RATIO_BASELINE,
+                ratio(amount, card.delayed30().average()));
+        set(
+                row,
+                Feature.CARD_WEEK_VS_BASELINE,
+                ratio(card.d7().average(), card.delayed30().average()));
+        set(
+                row,
+                Feature.CARD_DAY_VS_BASELINE,
+                ratio(card.d1().average(), card.delayed30().average()));
         set(row, Feature.CARD_KNOWN_FRAUDS_30D, card.frauds30());
-        set(row, Feature.CARD_DAYS_SINCE_LAST_FRAUD, card.daysSinceLastFraud() < 0 ? Float.NaN : card.daysSinceLastFraud());
+        set(
+                row,
+                Feature.CARD_DAYS_SINCE_LAST_FRAUD,
+                card.daysSinceLastFraud() < 0 ? Float.NaN : card.daysSinceLastFraud());
         set(row, Feature.TERMINAL_COUNT_1D, terminal.d1().count());
         set(row, Feature.TERMINAL_COUNT_7D, terminal.d7().count());
         set(row, Feature.TERMINAL_AVG_30D, terminal.d30().average());
@@ -48,11 +63,23 @@ public final class FeatureAssembler {
         set(row, Feature.TERMINAL_RISK_30D, VelocityWindows.rate(terminal.frauds30(), terminal.delayed30()));
         set(row, Feature.TERMINAL_FRAUDS_7D, terminal.frauds7());
         set(row, Feature.TERMINAL_FRAUDS_30D, terminal.frauds30());
-        set(row, Feature.TERMINAL_DAYS_SINCE_LAST_FRAUD, terminal.daysSinceLastFraud() < 0 ? Float.NaN : terminal.daysSinceLastFraud());
-        set(row, Feature.TERMINAL_DAYS_SINCE_FIRST_FRAUD, terminal.daysSinceFirstFraud() < 0 ? Float.NaN : terminal.daysSinceFirstFraud());
+        set(
+                row,
+                Feature.TERMINAL_DAYS_SINCE_LAST_FRAUD,
+                terminal.daysSinceLastFraud() < 0 ? Float.NaN : terminal.daysSinceLastFraud());
+        set(
+                row,
+                Feature.TERMINAL_DAYS_SINCE_FIRST_FRAUD,
+                terminal.daysSinceFirstFraud() < 0 ? Float.NaN : terminal.daysSinceFirstFraud());
         set(row, Feature.TERMINAL_FRAUD_STREAK_DAYS, terminal.fraudStreakDays());
-        set(row, Feature.TERMINAL_FRAUD_STREAK_AGE, terminal.fraudStreakAgeDays() < 0 ? Float.NaN : terminal.fraudStreakAgeDays());
-        set(row, Feature.TERMINAL_DAYS_SINCE_GENUINE, terminal.daysSinceGenuine() < 0 ? Float.NaN : terminal.daysSinceGenuine());
+        set(
+                row,
+                Feature.TERMINAL_FRAUD_STREAK_AGE,
+                terminal.fraudStreakAgeDays() < 0 ? Float.NaN : terminal.fraudStreakAgeDays());
+        set(
+                row,
+                Feature.TERMINAL_DAYS_SINCE_GENUINE,
+                terminal.daysSinceGenuine() < 0 ? Float.NaN : terminal.daysSinceGenuine());
         return row;
     }
 

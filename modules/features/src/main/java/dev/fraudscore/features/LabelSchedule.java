@@ -12,12 +12,12 @@ import java.util.PriorityQueue;
  * transactions.
  */
 public final class LabelSchedule<L> {
-    private record Pending<L>(long releaseMillis, long sequence, L label) {
-    }
+    private record Pending<L>(long releaseMillis, long sequence, L label) {}
 
     private final long delayMillis;
     private final PriorityQueue<Pending<L>> queue = new PriorityQueue<>((a, b) -> a.releaseMillis != b.releaseMillis
-            ? Long.compare(a.releaseMillis, b.releaseMillis) : Long.compare(a.sequence, b.sequence));
+            ? Long.compare(a.releaseMillis, b.releaseMillis)
+            : Long.compare(a.sequence, b.sequence));
     private long sequence;
 
     public LabelSchedule(Duration delay) {

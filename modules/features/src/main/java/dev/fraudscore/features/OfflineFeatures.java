@@ -20,10 +20,13 @@ public final class OfflineFeatures {
         terminals.computeIfAbsent(terminalId, k -> new VelocityState()).applyFraudLabel(eventMillis, delta);
     }
 
-    public float[] next(String transactionId, String cardId, String terminalId, double amount, OffsetDateTime timestamp) {
+    public float[] next(
+            String transactionId, String cardId, String terminalId, double amount, OffsetDateTime timestamp) {
         long t = timestamp.toInstant().toEpochMilli();
-        VelocityWindows card = cards.computeIfAbsent(cardId, k -> new VelocityState()).apply(transactionId, t, amount);
-        VelocityWindows terminal = terminals.computeIfAbsent(terminalId, k -> new VelocityState()).apply(transactionId, t, amount);
+        VelocityWindows card =
+                cards.computeIfAbsent(cardId, k -> new VelocityState()).apply(transactionId, t, amount);
+        VelocityWindows terminal =
+                terminals.computeIfAbsent(terminalId, k -> new VelocityState()).apply(transactionId, t, amount);
         return FeatureAssembler.assemble(amount, timestamp, card, terminal);
     }
 }

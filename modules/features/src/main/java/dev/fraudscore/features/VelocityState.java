@@ -15,6 +15,7 @@ public final class VelocityState implements Serializable {
     static final int RECENT_IDS = 64;
     /** Labels are known this many days after their transaction (the handbook's delay). */
     public static final int LABEL_DELAY_DAYS = 7;
+
     static final int DAYS_KEPT = 30 + LABEL_DELAY_DAYS + 1;
 
     private final BucketRing minutes = new BucketRing(MINUTE, 60);
@@ -34,7 +35,8 @@ public final class VelocityState implements Serializable {
         long idHash = hash(transactionId);
         boolean duplicate = seen(idHash);
         double sincePrevious = latestEventMillis == Long.MIN_VALUE || latestEventMillis > eventMillis
-                ? Double.NaN : (eventMillis - latestEventMillis) / 1000.0;
+                ? Double.NaN
+                : (eventMillis - latestEventMillis) / 1000.0;
         // A transaction always sees itself, even one so late that a ring no longer keeps its bucket.
         boolean inMinutes = true, inHours = true, inDays = true;
         if (!duplicate) {
@@ -53,10 +55,17 @@ public final class VelocityState implements Serializable {
                 withOwn(hours.window(eventMillis, 24), inHours, amount),
                 withOwn(days.window(eventMillis, 7), inDays, amount),
                 withOwn(days.window(eventMillis, 30), inDays, amount),
-                days.window(eventMillis, d, 1), days.window(eventMillis, d, 7), days.window(eventMillis, d, 30),
-                frauds.window(eventMillis, d, 1).sum(), frauds.window(eventMillis, d, 7).sum(), frauds.window(eventMillis, d, 30).sum(),
-                frauds.bucketsSinceLastPositive(eventMillis, d), frauds.bucketsSinceFirstPositive(eventMillis, d, 30),
-                streak[0], streak[1], streak[2],
+                days.window(eventMillis, d, 1),
+                days.window(eventMillis, d, 7),
+                days.window(eventMillis, d, 30),
+                frauds.window(eventMillis, d, 1).sum(),
+                frauds.window(eventMillis, d, 7).sum(),
+                frauds.window(eventMillis, d, 30).sum(),
+                frauds.bucketsSinceLastPositive(eventMillis, d),
+                frauds.bucketsSinceFirstPositive(eventMillis, d, 30),
+                streak[0],
+                streak[1],
+                streak[2],
                 duplicate ? Double.NaN : sincePrevious,
                 duplicate);
     }
@@ -85,7 +94,7 @@ public final class VelocityState implements Serializable {
                 break;
             }
         }
-        return new int[]{streakDays, streakAge, sinceGenuine};
+        return new int[] {streakDays, streakAge, sinceGenuine};
     }
 
     /**

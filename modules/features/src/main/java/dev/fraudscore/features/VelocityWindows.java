@@ -20,29 +20,79 @@ import java.io.Serializable;
  *   (-1 when none in the 30 delayed days).</li>
  * </ul>
  */
-public record VelocityWindows(Window h1, Window d1, Window d7, Window d30,
-                              Window delayed1, Window delayed7, Window delayed30,
-                              double frauds1, double frauds7, double frauds30,
-                              int daysSinceLastFraud, int daysSinceFirstFraud,
-                              int fraudStreakDays, int fraudStreakAgeDays, int daysSinceGenuine,
-                              double secondsSincePrevious, boolean duplicate) implements Serializable {
+public record VelocityWindows(
+        Window h1,
+        Window d1,
+        Window d7,
+        Window d30,
+        Window delayed1,
+        Window delayed7,
+        Window delayed30,
+        double frauds1,
+        double frauds7,
+        double frauds30,
+        int daysSinceLastFraud,
+        int daysSinceFirstFraud,
+        int fraudStreakDays,
+        int fraudStreakAgeDays,
+        int daysSinceGenuine,
+        double secondsSincePrevious,
+        boolean duplicate)
+        implements Serializable {
 
     private static final int PACKED = 23;
 
     /** The windows as a flat array (cheap to move between threads and JVMs); {@link #unpack} reverses it. */
     public double[] pack() {
-        return new double[]{h1.count(), h1.sum(), d1.count(), d1.sum(), d7.count(), d7.sum(), d30.count(), d30.sum(),
-                delayed1.count(), delayed1.sum(), delayed7.count(), delayed7.sum(), delayed30.count(), delayed30.sum(),
-                frauds1, frauds7, frauds30, daysSinceLastFraud, daysSinceFirstFraud, fraudStreakDays, fraudStreakAgeDays,
-                daysSinceGenuine, duplicate ? Double.NaN : secondsSincePrevious};
+        return new double[] {
+            h1.count(),
+            h1.sum(),
+            d1.count(),
+            d1.sum(),
+            d7.count(),
+            d7.sum(),
+            d30.count(),
+            d30.sum(),
+            delayed1.count(),
+            delayed1.sum(),
+            delayed7.count(),
+            delayed7.sum(),
+            delayed30.count(),
+            delayed30.sum(),
+            frauds1,
+            frauds7,
+            frauds30,
+            daysSinceLastFraud,
+            daysSinceFirstFraud,
+            fraudStreakDays,
+            fraudStreakAgeDays,
+            daysSinceGenuine,
+            duplicate ? Double.NaN : secondsSincePrevious
+        };
     }
 
     public static VelocityWindows unpack(double[] p, boolean duplicate) {
         if (p.length != PACKED) {
             throw new IllegalArgumentException("packed velocity windows have " + PACKED + " values, got " + p.length);
         }
-        return new VelocityWindows(w(p, 0), w(p, 2), w(p, 4), w(p, 6), w(p, 8), w(p, 10), w(p, 12), p[14], p[15], p[16],
-                (int) p[17], (int) p[18], (int) p[19], (int) p[20], (int) p[21], p[22], duplicate);
+        return new VelocityWindows(
+                w(p, 0),
+                w(p, 2),
+                w(p, 4),
+                w(p, 6),
+                w(p, 8),
+                w(p, 10),
+                w(p, 12),
+                p[14],
+                p[15],
+                p[16],
+                (int) p[17],
+                (int) p[18],
+                (int) p[19],
+                (int) p[20],
+                (int) p[21],
+                p[22],
+                duplicate);
     }
 
     private static Window w(double[] p, int i) {

@@ -1,14 +1,14 @@
 package dev.fraudscore.features;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.OffsetDateTime;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class FeatureAssemblerTest {
     private static final Window E = Window.EMPTY;
-    private static final VelocityWindows NONE = new VelocityWindows(E, E, E, E, E, E, E, 0, 0, 0, -1, -1, 0, -1, -1, Double.NaN, false);
+    private static final VelocityWindows NONE =
+            new VelocityWindows(E, E, E, E, E, E, E, 0, 0, 0, -1, -1, 0, -1, -1, Double.NaN, false);
 
     @Test
     void calendarFeaturesUseTheTransactionsLocalClock() {
@@ -24,10 +24,42 @@ class FeatureAssemblerTest {
 
     @Test
     void ratiosAndAveragesComeFromTheWindows() {
-        VelocityWindows card = new VelocityWindows(new Window(1, 50), new Window(2, 60), new Window(4, 100), new Window(10, 200),
-                E, E, E, 0, 0, 0, -1, -1, 0, -1, -1, 90, false);
-        VelocityWindows term = new VelocityWindows(new Window(3, 1), new Window(5, 1), new Window(7, 1), new Window(20, 400),
-                new Window(2, 9), new Window(8, 99), new Window(40, 999), 1, 2, 4, 8, 20, 3, 12, 15, 1, false);
+        VelocityWindows card = new VelocityWindows(
+                new Window(1, 50),
+                new Window(2, 60),
+                new Window(4, 100),
+                new Window(10, 200),
+                E,
+                E,
+                E,
+                0,
+                0,
+                0,
+                -1,
+                -1,
+                0,
+                -1,
+                -1,
+                90,
+                false);
+        VelocityWindows term = new VelocityWindows(
+                new Window(3, 1),
+                new Window(5, 1),
+                new Window(7, 1),
+                new Window(20, 400),
+                new Window(2, 9),
+                new Window(8, 99),
+                new Window(40, 999),
+                1,
+                2,
+                4,
+                8,
+                20,
+                3,
+                12,
+                15,
+                1,
+                false);
         float[] row = FeatureAssembler.assemble(50, OffsetDateTime.parse("2018-07-25T12:00:00Z"), card, term);
         assertEquals(Feature.COUNT, row.length);
         assertEquals(30f, row[Feature.CARD_AVG_1D.ordinal()]);
@@ -54,6 +86,8 @@ class FeatureAssemblerTest {
     @Test
     void featureNamesAndReasonCodesAreUnique() {
         assertEquals(Feature.COUNT, Feature.names().stream().distinct().count());
-        assertEquals(Feature.COUNT, Feature.ORDER.stream().map(Feature::reasonCode).distinct().count());
+        assertEquals(
+                Feature.COUNT,
+                Feature.ORDER.stream().map(Feature::reasonCode).distinct().count());
     }
 }

@@ -1,10 +1,9 @@
 package dev.fraudscore.features;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Instant;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class VelocityStateTest {
     private static final long T0 = Instant.parse("2018-07-25T12:00:00Z").toEpochMilli();
@@ -13,7 +12,7 @@ class VelocityStateTest {
     @Test
     void ownTransactionIsIncludedInEveryWindow() {
         VelocityWindows w = new VelocityState().apply("t1", T0, 40.0);
-        for (Window win : new Window[]{w.h1(), w.d1(), w.d7(), w.d30()}) {
+        for (Window win : new Window[] {w.h1(), w.d1(), w.d7(), w.d30()}) {
             assertEquals(1, win.count());
             assertEquals(40.0, win.sum(), 1e-9);
         }
@@ -75,7 +74,8 @@ class VelocityStateTest {
         }
         // the 60 one-minute buckets hold the last hour exactly: 3600 transactions at one per second
         VelocityWindows w = s.apply("tx-final", T0 + 10_000 * 1000L, 1);
-        // final at 14:46:40; its hour is the minute buckets 13:47..14:46: 59 full minutes, 40 s of its own minute, itself
+        // final at 14:46:40; its hour is the minute buckets 13:47..14:46: 59 full minutes, 40 s of its own minute,
+        // itself
         assertEquals(59 * 60 + 40 + 1, w.h1().count());
         assertEquals(10_001, w.d30().count());
     }
@@ -95,10 +95,10 @@ class VelocityStateTest {
     @Test
     void delayedWindowsCoverTheDaysEndingAWeekBefore() {
         VelocityState s = new VelocityState();
-        s.apply("d8", T0 - 8 * DAY, 1);    // in the 7- and 30-day delayed windows
-        s.apply("d7", T0 - 7 * DAY, 1);    // the 1-day delayed window is exactly this day
-        s.apply("d6", T0 - 6 * DAY, 1);    // too recent: its label is not known yet
-        s.apply("d40", T0 - 40 * DAY, 1);  // beyond every window
+        s.apply("d8", T0 - 8 * DAY, 1); // in the 7- and 30-day delayed windows
+        s.apply("d7", T0 - 7 * DAY, 1); // the 1-day delayed window is exactly this day
+        s.apply("d6", T0 - 6 * DAY, 1); // too recent: its label is not known yet
+        s.apply("d40", T0 - 40 * DAY, 1); // beyond every window
         VelocityWindows w = s.apply("now", T0, 1);
         assertEquals(1, w.delayed1().count());
         assertEquals(2, w.delayed7().count());
@@ -112,15 +112,16 @@ class VelocityStateTest {
         s.apply("b", T0 - 20 * DAY, 10);
         s.applyFraudLabel(T0 - 9 * DAY, 1);
         s.applyFraudLabel(T0 - 20 * DAY, 1);
-        s.applyFraudLabel(T0 - 3 * DAY, 1);   // a label for a transaction inside the undelayed week: not counted
+        s.applyFraudLabel(T0 - 3 * DAY, 1); // a label for a transaction inside the undelayed week: not counted
         VelocityWindows w = s.apply("now", T0, 1);
         assertEquals(0, w.frauds1());
         assertEquals(1, w.frauds7());
         assertEquals(2, w.frauds30());
         assertEquals(9, w.daysSinceLastFraud());
         assertEquals(20, w.daysSinceFirstFraud());
-        assertEquals(1.0, VelocityWindows.rate(w.frauds30(), w.delayed30()), "both transactions in the window are frauds");
-        s.applyFraudLabel(T0 - 20 * DAY, -1);  // the label was wrong
+        assertEquals(
+                1.0, VelocityWindows.rate(w.frauds30(), w.delayed30()), "both transactions in the window are frauds");
+        s.applyFraudLabel(T0 - 20 * DAY, -1); // the label was wrong
         assertEquals(1, s.apply("later", T0 + 1000, 1).frauds30());
     }
 

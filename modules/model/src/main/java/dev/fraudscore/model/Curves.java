@@ -1,6 +1,5 @@
 package dev.fraudscore.model;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,13 +11,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import javax.imageio.ImageIO;
 
 /** ROC and precision-recall curves of a scored test set, drawn as PNG images (headless Java2D). */
 final class Curves {
     private static final int W = 640, H = 520, LEFT = 70, RIGHT = 20, TOP = 50, BOTTOM = 60;
 
-    private Curves() {
-    }
+    private Curves() {}
 
     /** Points (x, y) of the ROC curve (false-positive rate, true-positive rate), one per distinct threshold. */
     static double[][] roc(float[] scores, int[] labels) {
@@ -40,7 +39,7 @@ final class Curves {
         long negatives = labels.length - positives;
         double[][] points = new double[scores.length + 1][];
         int n = 0;
-        points[n++] = roc ? new double[]{0, 0} : new double[]{0, 1};
+        points[n++] = roc ? new double[] {0, 0} : new double[] {0, 1};
         long tp = 0, fp = 0;
         for (int i = 0; i < order.length; i++) {
             if (labels[order[i]] == 1) {
@@ -51,13 +50,15 @@ final class Curves {
             if (i + 1 < order.length && scores[order[i + 1]] == scores[order[i]]) {
                 continue;
             }
-            points[n++] = roc ? new double[]{(double) fp / negatives, (double) tp / positives}
-                    : new double[]{(double) tp / positives, (double) tp / (tp + fp)};
+            points[n++] = roc
+                    ? new double[] {(double) fp / negatives, (double) tp / positives}
+                    : new double[] {(double) tp / positives, (double) tp / (tp + fp)};
         }
         return Arrays.copyOf(points, n);
     }
 
-    static void draw(Path file, String title, String xLabel, String yLabel, double[][] points, double[][] reference) throws IOException {
+    static void draw(Path file, String title, String xLabel, String yLabel, double[][] points, double[][] reference)
+            throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -87,7 +88,8 @@ final class Curves {
         g.drawString(title, LEFT, 30);
         if (reference != null) {
             g.setColor(Color.GRAY);
-            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 6f}, 0f));
+            g.setStroke(
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 6f}, 0f));
             g.draw(path(reference, pw, ph));
         }
         g.setColor(new Color(31, 119, 180));

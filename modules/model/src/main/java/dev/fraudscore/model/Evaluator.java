@@ -24,13 +24,20 @@ import java.util.Set;
  *           --train 2018-07-25:2018-07-31 --test 2018-08-08:2018-08-14</pre>
  */
 public final class Evaluator {
-    private Evaluator() {
-    }
+    private Evaluator() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of("data", "../shared/data/handbook/transactions.csv.gz",
-                "db", "postgresql://postgres@127.0.0.1:15432/postgres", "prefix", "hb",
-                "train", "2018-07-25:2018-07-31", "test", "2018-08-08:2018-08-14"));
+        Map<String, String> o = new LinkedHashMap<>(Map.of(
+                "data",
+                "../shared/data/handbook/transactions.csv.gz",
+                "db",
+                "postgresql://postgres@127.0.0.1:15432/postgres",
+                "prefix",
+                "hb",
+                "train",
+                "2018-07-25:2018-07-31",
+                "test",
+                "2018-08-08:2018-08-14"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
@@ -62,17 +69,20 @@ public final class Evaluator {
             }
         });
         if (missing[0] > 0) {
-            System.out.printf("warning: %,d test transactions have no scored decision in the audit table%n", missing[0]);
+            System.out.printf(
+                    "warning: %,d test transactions have no scored decision in the audit table%n", missing[0]);
         }
-        List<HandbookProtocol.Row> kept = HandbookProtocol.removeKnownCompromised(test, trainFraudCards, fraudCardsByDay,
-                dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
+        List<HandbookProtocol.Row> kept = HandbookProtocol.removeKnownCompromised(
+                test, trainFraudCards, fraudCardsByDay, dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
         HandbookProtocol.Result r = HandbookProtocol.evaluate(kept, 100);
-        System.out.printf("online scores from the audit table: %,d test transactions scored, %,d after the protocol (%d frauds)%n",
+        System.out.printf(
+                "online scores from the audit table: %,d test transactions scored, %,d after the protocol (%d frauds)%n",
                 test.size(), r.transactions(), r.frauds());
         System.out.println("| model | AUC ROC | AP | CP@100 |");
         System.out.println("|---|---|---|---|");
-        System.out.printf("| platform, online features (this replay) | %.4f | %.4f | %.4f |%n", r.aucRoc(), r.averagePrecision(),
-                r.cardPrecisionAtK());
+        System.out.printf(
+                "| platform, online features (this replay) | %.4f | %.4f | %.4f |%n",
+                r.aucRoc(), r.averagePrecision(), r.cardPrecisionAtK());
         System.out.println("| book: XGBoost chosen by validation | 0.872 | 0.687 | 0.302 |");
         System.out.println("| book: best XGBoost per metric | 0.872 | 0.694 | 0.304 |");
         System.out.print("CP@100 per day:");
@@ -87,17 +97,23 @@ public final class Evaluator {
     private static final String END = "<!-- /online-replay -->";
 
     /** Writes (or replaces) the online-replay section of a model card. */
-    static void writeCard(Path card, HandbookProtocol.Result r, int scored, Map<String, String> o) throws java.io.IOException {
-        StringBuilder s = new StringBuilder(BEGIN).append("\n## Results of the running platform (online features, replay)\n\n");
-        s.append(String.format("The handbook file replayed through a running node (`ops/replay.sh`), fraud labels fed back 7 days of%n"
-                + "event time after their transactions; scores read back from the audit table (`ops/evaluate.sh --prefix %s`).%n"
-                + "%,d test-week transactions scored; %,d transactions and %d frauds after the protocol.%n%n", o.get("prefix"), scored,
-                r.transactions(), r.frauds()));
+    static void writeCard(Path card, HandbookProtocol.Result r, int scored, Map<String, String> o)
+            throws java.io.IOException {
+        StringBuilder s =
+                new StringBuilder(BEGIN).append("\n## Results of the running platform (online features, replay)\n\n");
+        s.append(String.format(
+                "The handbook file replayed through a running node (`ops/replay.sh`), fraud labels fed back 7 days of%n"
+                        + "event time after their transactions; scores read back from the audit table (`ops/evaluate.sh --prefix %s`).%n"
+                        + "%,d test-week transactions scored; %,d transactions and %d frauds after the protocol.%n%n",
+                o.get("prefix"), scored, r.transactions(), r.frauds()));
         s.append("| model | AUC ROC | AP | CP@100 |\n|---|---|---|---|\n");
-        s.append(String.format("| **served model, online features** | **%.4f** | **%.4f** | **%.4f** |%n", r.aucRoc(),
-                r.averagePrecision(), r.cardPrecisionAtK()));
+        s.append(String.format(
+                "| **served model, online features** | **%.4f** | **%.4f** | **%.4f** |%n",
+                r.aucRoc(), r.averagePrecision(), r.cardPrecisionAtK()));
         s.append("| book: XGBoost chosen by validation | 0.872 | 0.687 | 0.302 |\n");
-        s.append("| book: best XGBoost per metric | 0.872 | 0.694 | 0.304 |\n\n").append(END).append('\n');
+        s.append("| book: best XGBoost per metric | 0.872 | 0.694 | 0.304 |\n\n")
+                .append(END)
+                .append('\n');
         String text = java.nio.file.Files.exists(card) ? java.nio.file.Files.readString(card) : "";
         int b = text.indexOf(BEGIN);
         int e = text.indexOf(END);
@@ -112,9 +128,11 @@ public final class Evaluator {
         String user = info.split(":", 2)[0];
         String password = info.contains(":") ? info.split(":", 2)[1] : "";
         Map<String, Float> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(), user, password);
-             PreparedStatement s = c.prepareStatement("SELECT transaction_id, score FROM audit.decisions WHERE transaction_id LIKE ? "
-                     + "AND event_time >= ?::date AND event_time < ?::date + 1 AND NOT degraded")) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(), user, password);
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT transaction_id, score FROM audit.decisions WHERE transaction_id LIKE ? "
+                                + "AND event_time >= ?::date AND event_time < ?::date + 1 AND NOT degraded")) {
             s.setString(1, prefix.replace("_", "\\_") + "%");
             s.setString(2, from.toString());
             s.setString(3, to.toString());

@@ -2,11 +2,6 @@ package dev.fraudscore.model;
 
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.features.Feature;
-import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.DMatrix;
-import ml.dmlc.xgboost4j.java.XGBoost;
-import ml.dmlc.xgboost4j.java.XGBoostError;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * A loaded XGBoost model plus its metadata. Scoring is blocking native code: call it from a worker
@@ -36,7 +35,8 @@ public final class FraudModel implements AutoCloseable {
         this.width = metadata.features().size();
         this.explainer = TreeExplainer.fromJsonDump(booster.getModelDump((String) null, true, "json"), width);
         float[] probe = new float[width];
-        float margin = booster.inplace_predict(probe, 1, width, MISSING, new int[]{0, 0}, Booster.PredictionType.kMargin, null)[0][0];
+        float margin = booster.inplace_predict(
+                        probe, 1, width, MISSING, new int[] {0, 0}, Booster.PredictionType.kMargin, null)[0][0];
         explainer.calibrate(probe, margin);
     }
 
@@ -66,8 +66,8 @@ public final class FraudModel implements AutoCloseable {
         }
         String sha = sha256(bytes);
         if (meta.modelSha256() != null && !meta.modelSha256().equals(sha)) {
-            throw new ModelLoadException("model file " + modelPath + " has SHA-256 " + sha
-                    + " but its metadata says " + meta.modelSha256() + ": corrupt or mismatched");
+            throw new ModelLoadException("model file " + modelPath + " has SHA-256 " + sha + " but its metadata says "
+                    + meta.modelSha256() + ": corrupt or mismatched");
         }
         try {
             Booster booster = XGBoost.loadModel(bytes);
@@ -128,7 +128,8 @@ public final class FraudModel implements AutoCloseable {
         float[] scores = predict(data, n);
         List<Scored> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            List<Reason> reasons = topReasons == 0 ? List.of()
+            List<Reason> reasons = topReasons == 0
+                    ? List.of()
                     : ReasonCodes.top(rows.get(i), explainer.contributions(rows.get(i)), topReasons);
             out.add(new Scored(scores[i], reasons));
         }
@@ -136,8 +137,7 @@ public final class FraudModel implements AutoCloseable {
     }
 
     /** One row's score and reasons. */
-    public record Scored(float score, List<Reason> reasons) {
-    }
+    public record Scored(float score, List<Reason> reasons) {}
 
     static String sha256(byte[] bytes) {
         try {

@@ -25,16 +25,18 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class HandbookProtocol {
-    private HandbookProtocol() {
-    }
+    private HandbookProtocol() {}
 
     /** One scored transaction: its card, its (local) day, the model's score and the true label. */
-    public record Row(String card, LocalDate day, float score, int label) {
-    }
+    public record Row(String card, LocalDate day, float score, int label) {}
 
-    public record Result(int transactions, int frauds, double aucRoc, double averagePrecision, double cardPrecisionAtK,
-                         List<Double> cardPrecisionPerDay) {
-    }
+    public record Result(
+            int transactions,
+            int frauds,
+            double aucRoc,
+            double averagePrecision,
+            double cardPrecisionAtK,
+            List<Double> cardPrecisionPerDay) {}
 
     /**
      * @param test          scored transactions of the test period
@@ -42,8 +44,8 @@ public final class HandbookProtocol {
      * @param fraudCardsByDay cards with a fraud, per day, for the days before the test period
      * @param delayDays     the label delay (7 in the book), so the look-back day is day - (delay + 1)
      */
-    public static List<Row> removeKnownCompromised(List<Row> test, Set<String> trainFraudCards,
-                                                    Map<LocalDate, Set<String>> fraudCardsByDay, int delayDays) {
+    public static List<Row> removeKnownCompromised(
+            List<Row> test, Set<String> trainFraudCards, Map<LocalDate, Set<String>> fraudCardsByDay, int delayDays) {
         Map<LocalDate, List<Row>> byDay = new TreeMap<>();
         for (Row r : test) {
             byDay.computeIfAbsent(r.day(), d -> new ArrayList<>()).add(r);
@@ -72,8 +74,13 @@ public final class HandbookProtocol {
         }
         List<Double> perDay = cardPrecisionPerDay(filtered, k);
         double mean = perDay.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        return new Result(filtered.size(), frauds, RankingMetrics.aucRoc(scores, labels),
-                RankingMetrics.averagePrecision(scores, labels), mean, perDay);
+        return new Result(
+                filtered.size(),
+                frauds,
+                RankingMetrics.aucRoc(scores, labels),
+                RankingMetrics.averagePrecision(scores, labels),
+                mean,
+                perDay);
     }
 
     /** Card Precision@k per day, in day order, with each day's detected cards removed from later days. */
@@ -90,12 +97,13 @@ public final class HandbookProtocol {
                 if (detected.contains(r.card())) {
                     continue;
                 }
-                float[] agg = cards.computeIfAbsent(r.card(), c -> new float[]{Float.NEGATIVE_INFINITY, 0});
+                float[] agg = cards.computeIfAbsent(r.card(), c -> new float[] {Float.NEGATIVE_INFINITY, 0});
                 agg[0] = Math.max(agg[0], r.score());
                 agg[1] = Math.max(agg[1], r.label());
             }
             List<Map.Entry<String, float[]>> ranked = new ArrayList<>(cards.entrySet());
-            ranked.sort(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> e.getValue()[0]).reversed());
+            ranked.sort(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> e.getValue()[0])
+                    .reversed());
             int hits = 0;
             for (int i = 0; i < Math.min(k, ranked.size()); i++) {
                 if (ranked.get(i).getValue()[1] > 0) {

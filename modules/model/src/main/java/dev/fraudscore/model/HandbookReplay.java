@@ -3,7 +3,6 @@ package dev.fraudscore.model;
 import dev.fraudscore.features.LabelSchedule;
 import dev.fraudscore.features.OfflineFeatures;
 import dev.fraudscore.features.VelocityState;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,20 +21,19 @@ import java.util.Set;
  */
 public final class HandbookReplay {
     /** One transaction with the features the platform computed for it. */
-    public record Sample(String transactionId, String card, LocalDate day, float[] features, int label) {
-    }
+    public record Sample(String transactionId, String card, LocalDate day, float[] features, int label) {}
 
-    private record Label(String card, String terminal, long eventMillis) {
-    }
+    private record Label(String card, String terminal, long eventMillis) {}
 
     public final List<Sample> train = new ArrayList<>();
     public final List<Sample> test = new ArrayList<>();
     /** Cards with a fraud, per day, over the whole file (the protocol's look-back needs the days before the test). */
     public final Map<LocalDate, Set<String>> fraudCardsByDay = new HashMap<>();
+
     public int read;
 
-    public static HandbookReplay run(Path csv, LocalDate trainFrom, LocalDate trainTo, LocalDate testFrom, LocalDate testTo)
-            throws IOException {
+    public static HandbookReplay run(
+            Path csv, LocalDate trainFrom, LocalDate trainTo, LocalDate testFrom, LocalDate testTo) throws IOException {
         HandbookReplay r = new HandbookReplay();
         OfflineFeatures features = new OfflineFeatures();
         LabelSchedule<Label> labels = new LabelSchedule<>(Duration.ofDays(VelocityState.LABEL_DELAY_DAYS));
@@ -53,7 +51,8 @@ public final class HandbookReplay {
             for (Label l : labels.due(t)) {
                 features.label(l.card(), l.terminal(), l.eventMillis(), 1);
             }
-            float[] x = features.next(row.transactionId(), row.customerId(), row.terminalId(), row.amount(), row.timestamp());
+            float[] x = features.next(
+                    row.transactionId(), row.customerId(), row.terminalId(), row.amount(), row.timestamp());
             if (row.fraud() == 1) {
                 labels.add(t, new Label(row.customerId(), row.terminalId(), t));
             }

@@ -5,8 +5,7 @@ import java.util.Comparator;
 
 /** Ranking metrics used by the handbook's protocol, computed as scikit-learn computes them. */
 public final class RankingMetrics {
-    private RankingMetrics() {
-    }
+    private RankingMetrics() {}
 
     /** Area under the ROC curve; tied scores count one half (the Mann-Whitney statistic). */
     public static double aucRoc(float[] scores, int[] labels) {
@@ -30,7 +29,8 @@ public final class RankingMetrics {
         }
         long negatives = scores.length - positives;
         if (positives == 0 || negatives == 0) {
-            throw new IllegalArgumentException("AUC needs both classes; got " + positives + " positives and " + negatives + " negatives");
+            throw new IllegalArgumentException(
+                    "AUC needs both classes; got " + positives + " positives and " + negatives + " negatives");
         }
         return (rankSumPositives - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }

@@ -2,14 +2,12 @@ package dev.fraudscore.model;
 
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.features.Feature;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Maps a row's feature contributions to the stable reason codes of the features that raised the score most. */
 public final class ReasonCodes {
-    private ReasonCodes() {
-    }
+    private ReasonCodes() {}
 
     /** The {@code k} largest positive contributions, largest first; the bias column is never a reason. */
     public static List<Reason> top(float[] row, float[] contributions, int k) {
@@ -27,7 +25,10 @@ public final class ReasonCodes {
             }
             taken[best] = true;
             // Float.toString keeps the shortest decimal that round-trips (249.9, not 249.89999389648438)
-            out.add(new Reason(Feature.ORDER.get(best).reasonCode(), Double.parseDouble(Float.toString(row[best])), contributions[best]));
+            out.add(new Reason(
+                    Feature.ORDER.get(best).reasonCode(),
+                    Double.parseDouble(Float.toString(row[best])),
+                    contributions[best]));
         }
         return out;
     }

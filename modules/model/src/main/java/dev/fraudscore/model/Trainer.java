@@ -1,12 +1,6 @@
 package dev.fraudscore.model;
 
 import dev.fraudscore.features.Feature;
-import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.DMatrix;
-import ml.dmlc.xgboost4j.java.XGBoost;
-import ml.dmlc.xgboost4j.java.XGBoostError;
-
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +8,10 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * Trains the served model on handbook-format transactions: replays every transaction in time order
@@ -26,8 +24,19 @@ public final class Trainer {
     public static final String MODEL_FILE = "fraud-model.ubj";
     public static final String METADATA_FILE = "fraud-model.json";
 
-    record Options(Path data, LocalDate trainFrom, LocalDate trainTo, LocalDate testFrom, LocalDate testTo, Path out,
-                   int trees, int depth, double eta, double minChildWeight, double review, double decline) {
+    record Options(
+            Path data,
+            LocalDate trainFrom,
+            LocalDate trainTo,
+            LocalDate testFrom,
+            LocalDate testTo,
+            Path out,
+            int trees,
+            int depth,
+            double eta,
+            double minChildWeight,
+            double review,
+            double decline) {
         static Options parse(String[] args) {
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -38,12 +47,19 @@ public final class Trainer {
             }
             String[] train = m.getOrDefault("train", "2018-07-25:2018-07-31").split(":");
             String[] test = m.getOrDefault("test", "2018-08-08:2018-08-14").split(":");
-            return new Options(Path.of(m.getOrDefault("data", "../shared/data/handbook/transactions.csv.gz")),
-                    LocalDate.parse(train[0]), LocalDate.parse(train[1]), LocalDate.parse(test[0]), LocalDate.parse(test[1]),
+            return new Options(
+                    Path.of(m.getOrDefault("data", "../shared/data/handbook/transactions.csv.gz")),
+                    LocalDate.parse(train[0]),
+                    LocalDate.parse(train[1]),
+                    LocalDate.parse(test[0]),
+                    LocalDate.parse(test[1]),
                     Path.of(m.getOrDefault("out", "models")),
-                    Integer.parseInt(m.getOrDefault("trees", "300")), Integer.parseInt(m.getOrDefault("depth", "3")),
-                    Double.parseDouble(m.getOrDefault("eta", "0.05")), Double.parseDouble(m.getOrDefault("min-child-weight", "5")),
-                    Double.parseDouble(m.getOrDefault("review", "0.5")), Double.parseDouble(m.getOrDefault("decline", "0.9")));
+                    Integer.parseInt(m.getOrDefault("trees", "300")),
+                    Integer.parseInt(m.getOrDefault("depth", "3")),
+                    Double.parseDouble(m.getOrDefault("eta", "0.05")),
+                    Double.parseDouble(m.getOrDefault("min-child-weight", "5")),
+                    Double.parseDouble(m.getOrDefault("review", "0.5")),
+                    Double.parseDouble(m.getOrDefault("decline", "0.9")));
         }
     }
 
@@ -52,7 +68,8 @@ public final class Trainer {
         long start = System.nanoTime();
         HandbookReplay replay = HandbookReplay.run(o.data(), o.trainFrom(), o.trainTo(), o.testFrom(), o.testTo());
         Dataset train = Dataset.of(replay.train);
-        System.out.printf("read %,d transactions; features for train %,d rows (%,d frauds), test %,d rows in %.1f s%n",
+        System.out.printf(
+                "read %,d transactions; features for train %,d rows (%,d frauds), test %,d rows in %.1f s%n",
                 replay.read, train.size(), train.positives(), replay.test.size(), (System.nanoTime() - start) / 1e9);
 
         Map<String, Object> params = params(o);
@@ -82,15 +99,32 @@ public final class Trainer {
         training.put("testFraudsAfterProtocol", result.frauds());
         training.put("rounds", o.trees());
         training.put("labelDelayDays", dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
-        ModelMetadata meta = new ModelMetadata(version, MODEL_FILE, sha, Feature.names(), o.review(), o.decline(),
-                Instant.now().toString(), training, params, metrics);
+        ModelMetadata meta = new ModelMetadata(
+                version,
+                MODEL_FILE,
+                sha,
+                Feature.names(),
+                o.review(),
+                o.decline(),
+                Instant.now().toString(),
+                training,
+                params,
+                metrics);
         Files.createDirectories(o.out());
         Files.write(o.out().resolve(MODEL_FILE), bytes);
         meta.write(o.out().resolve(METADATA_FILE));
         ModelCard.write(o.out(), meta, result, testRows(replay, scores));
-        System.out.printf("model %s on the test week (handbook protocol: %,d tx, %d frauds): AUC ROC %.4f, AP %.4f, "
-                        + "CP@100 %.4f (trained in %.1f s) -> %s%n", version, result.transactions(), result.frauds(),
-                result.aucRoc(), result.averagePrecision(), result.cardPrecisionAtK(), trainSeconds, o.out().toAbsolutePath());
+        System.out.printf(
+                "model %s on the test week (handbook protocol: %,d tx, %d frauds): AUC ROC %.4f, AP %.4f, "
+                        + "CP@100 %.4f (trained in %.1f s) -> %s%n",
+                version,
+                result.transactions(),
+                result.frauds(),
+                result.aucRoc(),
+                result.averagePrecision(),
+                result.cardPrecisionAtK(),
+                trainSeconds,
+                o.out().toAbsolutePath());
     }
 
     static Map<String, Object> params(Options o) {
@@ -116,7 +150,10 @@ public final class Trainer {
             HandbookReplay.Sample s = replay.test.get(i);
             rows.add(new HandbookProtocol.Row(s.card(), s.day(), scores[i], s.label()));
         }
-        return HandbookProtocol.removeKnownCompromised(rows, replay.trainFraudCards(), replay.fraudCardsByDay,
+        return HandbookProtocol.removeKnownCompromised(
+                rows,
+                replay.trainFraudCards(),
+                replay.fraudCardsByDay,
                 dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
     }
 

@@ -2,7 +2,6 @@ package dev.fraudscore.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ final class TreeExplainer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One tree as flat arrays indexed by node id; {@code feature[n] < 0} marks a leaf. */
-    private record Tree(int[] feature, float[] threshold, int[] yes, int[] no, int[] missing, double[] mean) {
-    }
+    private record Tree(int[] feature, float[] threshold, int[] yes, int[] no, int[] missing, double[] mean) {}
 
     private final List<Tree> trees;
     private final int width;
@@ -101,7 +99,8 @@ final class TreeExplainer {
     }
 
     /** Cover-weighted mean of the leaves below each node, as XGBoost computes node mean values. */
-    private static double fillMean(int id, int[] feature, int[] yes, int[] no, double[] value, double[] cover, double[] mean) {
+    private static double fillMean(
+            int id, int[] feature, int[] yes, int[] no, double[] value, double[] cover, double[] mean) {
         if (feature[id] < 0) {
             mean[id] = value[id];
             return mean[id];
@@ -122,7 +121,8 @@ final class TreeExplainer {
             c[width] += t.mean()[0];
             while (t.feature()[node] >= 0) {
                 float x = row[t.feature()[node]];
-                int next = Float.isNaN(x) ? t.missing()[node] : (x < t.threshold()[node] ? t.yes()[node] : t.no()[node]);
+                int next =
+                        Float.isNaN(x) ? t.missing()[node] : (x < t.threshold()[node] ? t.yes()[node] : t.no()[node]);
                 c[t.feature()[node]] += t.mean()[next] - t.mean()[node];
                 node = next;
             }

@@ -1,13 +1,12 @@
 package dev.fraudscore.model;
 
-import ml.dmlc.xgboost4j.java.Booster;
-
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
 
 /**
  * Hyperparameter search on a validation split, never on the test week: trains on the week before the
@@ -16,36 +15,44 @@ import java.util.Map;
  * <pre>Tuner --data transactions.csv.gz --train 2018-07-18:2018-07-24 --validate 2018-08-01:2018-08-07</pre>
  */
 public final class Tuner {
-    private Tuner() {
-    }
+    private Tuner() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of("data", "../shared/data/handbook/transactions.csv.gz",
-                "train", "2018-07-18:2018-07-24", "validate", "2018-08-01:2018-08-07"));
+        Map<String, String> o = new LinkedHashMap<>(Map.of(
+                "data",
+                "../shared/data/handbook/transactions.csv.gz",
+                "train",
+                "2018-07-18:2018-07-24",
+                "validate",
+                "2018-08-01:2018-08-07"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
         String[] tr = o.get("train").split(":");
         String[] va = o.get("validate").split(":");
-        HandbookReplay replay = HandbookReplay.run(Path.of(o.get("data")), LocalDate.parse(tr[0]), LocalDate.parse(tr[1]),
-                LocalDate.parse(va[0]), LocalDate.parse(va[1]));
+        HandbookReplay replay = HandbookReplay.run(
+                Path.of(o.get("data")),
+                LocalDate.parse(tr[0]),
+                LocalDate.parse(tr[1]),
+                LocalDate.parse(va[0]),
+                LocalDate.parse(va[1]));
         Trainer.Dataset train = Trainer.Dataset.of(replay.train);
         List<double[]> grid = new ArrayList<>();
-        for (int depth : new int[]{3, 4, 6}) {
-            for (double eta : new double[]{0.05, 0.1, 0.3}) {
-                for (int trees : new int[]{100, 300}) {
-                    for (double mcw : new double[]{1, 5}) {
-                        grid.add(new double[]{depth, eta, trees, mcw, 1.0});
+        for (int depth : new int[] {3, 4, 6}) {
+            for (double eta : new double[] {0.05, 0.1, 0.3}) {
+                for (int trees : new int[] {100, 300}) {
+                    for (double mcw : new double[] {1, 5}) {
+                        grid.add(new double[] {depth, eta, trees, mcw, 1.0});
                     }
                 }
             }
         }
         if (o.containsKey("sampling")) {
             grid.clear();
-            for (int depth : new int[]{3, 4}) {
-                for (int trees : new int[]{300, 600}) {
-                    for (double sub : new double[]{1.0, 0.8}) {
-                        grid.add(new double[]{depth, trees == 600 ? 0.025 : 0.05, trees, 5, sub});
+            for (int depth : new int[] {3, 4}) {
+                for (int trees : new int[] {300, 600}) {
+                    for (double sub : new double[] {1.0, 0.8}) {
+                        grid.add(new double[] {depth, trees == 600 ? 0.025 : 0.05, trees, 5, sub});
                     }
                 }
             }
@@ -65,8 +72,9 @@ public final class Tuner {
             Booster b = Trainer.train(train, params, (int) g[2]);
             HandbookProtocol.Result r = Trainer.evaluate(replay, Trainer.predict(b, replay.test));
             b.dispose();
-            System.out.printf("%d %.3f %d %.0f %.1f | %.4f %.4f %.4f%n", (int) g[0], g[1], (int) g[2], g[3], g[4], r.aucRoc(),
-                    r.averagePrecision(), r.cardPrecisionAtK());
+            System.out.printf(
+                    "%d %.3f %d %.0f %.1f | %.4f %.4f %.4f%n",
+                    (int) g[0], g[1], (int) g[2], g[3], g[4], r.aucRoc(), r.averagePrecision(), r.cardPrecisionAtK());
         }
     }
 }

@@ -1,18 +1,17 @@
 package dev.fraudscore.model;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.features.OfflineFeatures;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs against the real model committed in models/. */
 class FraudModelTest {
@@ -23,7 +22,8 @@ class FraudModelTest {
         List<float[]> rows = new ArrayList<>();
         OffsetDateTime t = OffsetDateTime.parse("2018-08-01T10:00:00Z");
         for (int i = 0; i < 40; i++) {
-            rows.add(f.next("t" + i, "card-" + (i % 3), "term-" + (i % 5), i == 39 ? 900 : 20 + i, t.plusMinutes(i * 7L)));
+            rows.add(f.next(
+                    "t" + i, "card-" + (i % 3), "term-" + (i % 5), i == 39 ? 900 : 20 + i, t.plusMinutes(i * 7L)));
         }
         return rows;
     }
@@ -95,7 +95,8 @@ class FraudModelTest {
         byte[] bytes = Files.readAllBytes(SERVED.resolveSibling(Trainer.MODEL_FILE));
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(dir.resolve(Trainer.MODEL_FILE), bytes);
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> FraudModel.load(dir.resolve(Trainer.METADATA_FILE)));
+        ModelLoadException e =
+                assertThrows(ModelLoadException.class, () -> FraudModel.load(dir.resolve(Trainer.METADATA_FILE)));
         assertTrue(e.getMessage().contains("corrupt or mismatched"), e.getMessage());
     }
 
@@ -104,7 +105,8 @@ class FraudModelTest {
         Files.copy(SERVED.resolveSibling(Trainer.MODEL_FILE), dir.resolve(Trainer.MODEL_FILE));
         String meta = Files.readString(SERVED).replace("\"card_count_1h\"", "\"card_count_2h\"");
         Files.writeString(dir.resolve(Trainer.METADATA_FILE), meta);
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> FraudModel.load(dir.resolve(Trainer.METADATA_FILE)));
+        ModelLoadException e =
+                assertThrows(ModelLoadException.class, () -> FraudModel.load(dir.resolve(Trainer.METADATA_FILE)));
         assertTrue(e.getMessage().contains("expects features"), e.getMessage());
     }
 

@@ -1,12 +1,11 @@
 package dev.fraudscore.model;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.features.Feature;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class ReasonCodesTest {
     @Test

@@ -48,13 +48,15 @@ public final class Simulator {
         }
     }
 
-    private Simulator() {
-    }
+    private Simulator() {}
 
     public static List<Tx> generate(SimulationParameters p) {
         SplittableRandom rnd = new SplittableRandom(p.seed());
-        double[] cx = new double[p.customers()], cy = new double[p.customers()], mean = new double[p.customers()],
-                sd = new double[p.customers()], perDay = new double[p.customers()];
+        double[] cx = new double[p.customers()],
+                cy = new double[p.customers()],
+                mean = new double[p.customers()],
+                sd = new double[p.customers()],
+                perDay = new double[p.customers()];
         for (int c = 0; c < p.customers(); c++) {
             cx[c] = rnd.nextDouble(100);
             cy[c] = rnd.nextDouble(100);
@@ -199,21 +201,25 @@ public final class Simulator {
     /** Writes the handbook's CSV columns (gzipped when the name ends in .gz). */
     public static void write(List<Tx> all, SimulationParameters p, Path file) throws IOException {
         var raw = Files.newOutputStream(file);
-        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
-                file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw, StandardCharsets.US_ASCII), 1 << 16)) {
-            w.write("TRANSACTION_ID,TX_DATETIME,CUSTOMER_ID,TERMINAL_ID,TX_AMOUNT,TX_TIME_SECONDS,TX_TIME_DAYS,TX_FRAUD,TX_FRAUD_SCENARIO\n");
+        try (BufferedWriter w = new BufferedWriter(
+                new OutputStreamWriter(
+                        file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw,
+                        StandardCharsets.US_ASCII),
+                1 << 16)) {
+            w.write(
+                    "TRANSACTION_ID,TX_DATETIME,CUSTOMER_ID,TERMINAL_ID,TX_AMOUNT,TX_TIME_SECONDS,TX_TIME_DAYS,TX_FRAUD,TX_FRAUD_SCENARIO\n");
             LocalDateTime start = p.start().atStartOfDay();
             for (Tx t : all) {
-                w.write(t.id + "," + start.plusSeconds(t.seconds) + "," + t.customer + "," + t.terminal + "," + t.amount + ","
-                        + t.seconds + "," + t.day() + "," + t.fraud + "," + t.scenario + "\n");
+                w.write(t.id + "," + start.plusSeconds(t.seconds) + "," + t.customer + "," + t.terminal + "," + t.amount
+                        + "," + t.seconds + "," + t.day() + "," + t.fraud + "," + t.scenario + "\n");
             }
         }
     }
 
     /** {@code Simulator --out file.csv.gz [--seed 42] [--days 183] [--customers 5000] [--terminals 10000]} */
     public static void main(String[] args) throws IOException {
-        Map<String, String> o = new HashMap<>(Map.of("out", "var/simulated.csv.gz", "seed", "42", "days", "183",
-                "customers", "5000", "terminals", "10000"));
+        Map<String, String> o = new HashMap<>(Map.of(
+                "out", "var/simulated.csv.gz", "seed", "42", "days", "183", "customers", "5000", "terminals", "10000"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
@@ -228,7 +234,8 @@ public final class Simulator {
         }
         write(all, p, out);
         long frauds = all.stream().filter(t -> t.fraud == 1).count();
-        System.out.printf("%,d transactions, %,d frauds (%.2f%%) over %d days -> %s in %.1f s%n", all.size(), frauds,
-                100.0 * frauds / all.size(), p.days(), out, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                "%,d transactions, %,d frauds (%.2f%%) over %d days -> %s in %.1f s%n",
+                all.size(), frauds, 100.0 * frauds / all.size(), p.days(), out, (System.nanoTime() - start) / 1e9);
     }
 }

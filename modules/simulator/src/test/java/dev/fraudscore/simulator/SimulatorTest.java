@@ -1,12 +1,11 @@
 package dev.fraudscore.simulator;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The generator against the handbook's published data (days 60-129, once the 28-day terminal compromises
@@ -14,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * frauds by scenario 6.6% / 62.3% / 31.1%.
  */
 class SimulatorTest {
-    private static final List<Simulator.Tx> SIMULATED = Simulator.generate(SimulationParameters.handbook(7).withDays(100));
+    private static final List<Simulator.Tx> SIMULATED =
+            Simulator.generate(SimulationParameters.handbook(7).withDays(100));
 
     private static List<Simulator.Tx> steady() {
         return SIMULATED.stream().filter(t -> t.day() >= 40).toList();
@@ -48,14 +48,18 @@ class SimulatorTest {
 
     @Test
     void sameSeedSameData() {
-        List<Simulator.Tx> again = Simulator.generate(SimulationParameters.handbook(7).withDays(100));
+        List<Simulator.Tx> again =
+                Simulator.generate(SimulationParameters.handbook(7).withDays(100));
         assertEquals(SIMULATED.size(), again.size());
         for (int i = 0; i < again.size(); i += 997) {
             assertEquals(SIMULATED.get(i).amount, again.get(i).amount);
             assertEquals(SIMULATED.get(i).terminal, again.get(i).terminal);
             assertEquals(SIMULATED.get(i).fraud, again.get(i).fraud);
         }
-        assertNotEquals(SIMULATED.size(), Simulator.generate(SimulationParameters.handbook(8).withDays(100)).size());
+        assertNotEquals(
+                SIMULATED.size(),
+                Simulator.generate(SimulationParameters.handbook(8).withDays(100))
+                        .size());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.fraudscore.testkit;
 
 import dev.fraudscore.devinfra.FreePorts;
 import dev.fraudscore.devinfra.KafkaBroker;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,13 +11,15 @@ import java.time.Duration;
 public final class TestKafka {
     private static KafkaBroker broker;
 
-    private TestKafka() {
-    }
+    private TestKafka() {}
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
             try {
-                broker = KafkaBroker.start(Files.createTempDirectory("fraud-it-kafka"), FreePorts.next(), FreePorts.next(),
+                broker = KafkaBroker.start(
+                        Files.createTempDirectory("fraud-it-kafka"),
+                        FreePorts.next(),
+                        FreePorts.next(),
                         Duration.ofSeconds(90));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the test Kafka broker", e);

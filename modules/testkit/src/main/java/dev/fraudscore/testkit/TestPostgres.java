@@ -1,11 +1,6 @@
 package dev.fraudscore.testkit;
 
 import dev.fraudscore.devinfra.EmbeddedPostgresServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.postgresql.PostgreSQLContainer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +9,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * A real PostgreSQL server for integration tests, chosen once per JVM:
@@ -28,12 +27,10 @@ public final class TestPostgres {
     private static final Logger LOG = LoggerFactory.getLogger(TestPostgres.class);
     private static Server server;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     /** The server's admin URI ({@code postgresql://user[:password]@host:port/db}). */
-    private record Server(String adminUri, String how) {
-    }
+    private record Server(String adminUri, String how) {}
 
     private static synchronized Server server() {
         if (server != null) {
@@ -46,8 +43,10 @@ public final class TestPostgres {
             PostgreSQLContainer c = new PostgreSQLContainer("postgres:16-alpine");
             c.start();
             Runtime.getRuntime().addShutdownHook(new Thread(c::stop));
-            server = new Server("postgresql://" + c.getUsername() + ":" + c.getPassword() + "@" + c.getHost() + ":"
-                    + c.getMappedPort(5432) + "/" + c.getDatabaseName(), "Testcontainers");
+            server = new Server(
+                    "postgresql://" + c.getUsername() + ":" + c.getPassword() + "@" + c.getHost() + ":"
+                            + c.getMappedPort(5432) + "/" + c.getDatabaseName(),
+                    "Testcontainers");
         } else {
             try {
                 EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0);
@@ -72,9 +71,11 @@ public final class TestPostgres {
     /** Creates an empty database and returns its {@code postgresql://} URI. */
     public static String freshDatabase(String prefix) {
         String admin = server().adminUri();
-        String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase().replaceAll("[^a-z0-9_]", "_");
+        String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase()
+                .replaceAll("[^a-z0-9_]", "_");
         try (Connection c = DriverManager.getConnection(jdbc(admin), user(admin), password(admin));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + " on " + admin, e);

@@ -15,11 +15,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Model management on its own port (loopback by default). A change is applied on this node first (a
@@ -53,8 +52,13 @@ public final class AdminVerticle extends VerticleBase {
         router.delete("/admin/models/challenger").handler(ctx -> change(ctx, "challenger-off"));
         router.post("/admin/thresholds").handler(ctx -> change(ctx, "thresholds"));
         server = vertx.createHttpServer();
-        Future<Void> cluster = vertx.eventBus().<ModelChange>consumer(Addresses.CLUSTER_MODEL_CHANGE, this::fromCluster).completion();
-        return Future.join(cluster, server.requestHandler(router).listen(config.admin().port(), config.admin().host()));
+        Future<Void> cluster = vertx.eventBus()
+                .<ModelChange>consumer(Addresses.CLUSTER_MODEL_CHANGE, this::fromCluster)
+                .completion();
+        return Future.join(
+                cluster,
+                server.requestHandler(router)
+                        .listen(config.admin().port(), config.admin().host()));
     }
 
     public int actualPort() {
@@ -62,7 +66,9 @@ public final class AdminVerticle extends VerticleBase {
     }
 
     private JsonObject describe() {
-        return new JsonObject().put("node", config.nodeId()).put("champion", describe(models.champion()))
+        return new JsonObject()
+                .put("node", config.nodeId())
+                .put("champion", describe(models.champion()))
                 .put("challenger", describe(models.challenger()));
     }
 
@@ -70,14 +76,22 @@ public final class AdminVerticle extends VerticleBase {
         if (s == null) {
             return null;
         }
-        return new JsonObject().put("modelVersion", s.version()).put("path", s.path().toString())
-                .put("thresholds", new JsonObject().put("review", s.thresholds().review()).put("decline", s.thresholds().decline()));
+        return new JsonObject()
+                .put("modelVersion", s.version())
+                .put("path", s.path().toString())
+                .put(
+                        "thresholds",
+                        new JsonObject()
+                                .put("review", s.thresholds().review())
+                                .put("decline", s.thresholds().decline()));
     }
 
     private void change(RoutingContext ctx, String kind) {
         JsonObject body;
         try {
-            body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+            body = ctx.body() == null || ctx.body().length() == 0
+                    ? new JsonObject()
+                    : ctx.body().asJsonObject();
         } catch (DecodeException | ClassCastException e) {
             error(ctx, 400, "request body must be a JSON object", "body", "malformed_json");
             return;
@@ -95,8 +109,12 @@ public final class AdminVerticle extends VerticleBase {
                 vertx.eventBus().publish(Addresses.CLUSTER_MODEL_CHANGE, change);
                 ctx.json(describe().put("propagated", true));
             } else if (ar.cause() instanceof ModelLoadException e) {
-                error(ctx, 422, "model refused, still serving " + models.champion().version() + ": " + e.getMessage(),
-                        "path", "model_refused");
+                error(
+                        ctx,
+                        422,
+                        "model refused, still serving " + models.champion().version() + ": " + e.getMessage(),
+                        "path",
+                        "model_refused");
             } else {
                 error(ctx, 500, String.valueOf(ar.cause().getMessage()), "path", "internal");
             }
@@ -112,7 +130,9 @@ public final class AdminVerticle extends VerticleBase {
                 if (p != null && !(p instanceof String)) {
                     throw new IllegalArgumentException("path|type_string|path must be a string");
                 }
-                path = p != null ? (String) p : kind.equals("champion") ? config.scoring().modelPath().toString() : null;
+                path = p != null
+                        ? (String) p
+                        : kind.equals("champion") ? config.scoring().modelPath().toString() : null;
                 if (path == null) {
                     throw new IllegalArgumentException("path|required|path is required for a challenger");
                 }
@@ -129,8 +149,7 @@ public final class AdminVerticle extends VerticleBase {
                 review = r.doubleValue();
                 decline = d.doubleValue();
             }
-            default -> {
-            }
+            default -> {}
         }
         return new ModelChange(kind, path, review, decline, config.nodeId());
     }
@@ -155,14 +174,25 @@ public final class AdminVerticle extends VerticleBase {
             if (ar.succeeded()) {
                 LOG.info("applied {} change from node {}", c.kind(), c.originNode());
             } else {
-                LOG.error("could not apply {} change from node {} ({}): {}; this node keeps {}", c.kind(), c.originNode(),
-                        c.path(), ar.cause().getMessage(), models.champion().version());
+                LOG.error(
+                        "could not apply {} change from node {} ({}): {}; this node keeps {}",
+                        c.kind(),
+                        c.originNode(),
+                        c.path(),
+                        ar.cause().getMessage(),
+                        models.champion().version());
             }
         });
     }
 
     private static void error(RoutingContext ctx, int status, String message, String field, String rule) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", message).put("field", field).put("rule", rule).encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject()
+                        .put("error", message)
+                        .put("field", field)
+                        .put("rule", rule)
+                        .encode());
     }
 }

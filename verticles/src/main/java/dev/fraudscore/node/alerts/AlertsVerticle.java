@@ -29,7 +29,9 @@ public final class AlertsVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka(), config.nodeId() + "-alerts"));
-        return vertx.eventBus().<DecisionEvent>localConsumer(Addresses.ALERTS_RAISE, this::raise).completion();
+        return vertx.eventBus()
+                .<DecisionEvent>localConsumer(Addresses.ALERTS_RAISE, this::raise)
+                .completion();
     }
 
     @Override
@@ -42,7 +44,9 @@ public final class AlertsVerticle extends VerticleBase {
         // the live feed: every node's subscribers (analyst consoles) see every node's alerts
         vertx.eventBus().publish(Addresses.CLUSTER_ALERTS_FEED, event);
         String json = DecisionJson.event(event).encode();
-        producer.send(KafkaProducerRecord.create(config.kafka().topics().alerts(), event.transaction().cardId(), json))
-                .onFailure(e -> LOG.error("alert for {} not published: {}", event.transaction().transactionId(), e.toString()));
+        producer.send(KafkaProducerRecord.create(
+                        config.kafka().topics().alerts(), event.transaction().cardId(), json))
+                .onFailure(e -> LOG.error(
+                        "alert for {} not published: {}", event.transaction().transactionId(), e.toString()));
     }
 }

@@ -6,7 +6,6 @@ import dev.fraudscore.node.bus.Decision;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.json.DecisionJson;
 import io.vertx.core.json.JsonObject;
-
 import java.util.StringJoiner;
 
 /**
@@ -16,22 +15,44 @@ import java.util.StringJoiner;
 final class AuditRows {
     /** Column name and the SQL type its text is cast to. */
     private static final String[][] COLUMNS = {
-            {"transaction_id", "text"}, {"decided_at", "timestamptz"}, {"event_time", "timestamptz"},
-            {"card_id", "text"}, {"terminal_id", "text"}, {"customer_id", "text"}, {"amount", "numeric"},
-            {"currency", "text"}, {"channel", "text"}, {"mcc", "text"}, {"country", "text"}, {"device_id", "text"},
-            {"ip_address", "inet"}, {"source", "text"}, {"decision", "text"}, {"score", "real"},
-            {"review_threshold", "real"}, {"decline_threshold", "real"}, {"reasons", "jsonb"}, {"features", "jsonb"},
-            {"model_version", "text"}, {"node_id", "text"}, {"degraded", "boolean"}, {"degraded_reason", "text"},
-            {"idempotency_us", "integer"}, {"features_us", "integer"}, {"scoring_us", "integer"}, {"total_us", "integer"},
-            {"challenger_version", "text"}, {"challenger_score", "real"}};
+        {"transaction_id", "text"},
+        {"decided_at", "timestamptz"},
+        {"event_time", "timestamptz"},
+        {"card_id", "text"},
+        {"terminal_id", "text"},
+        {"customer_id", "text"},
+        {"amount", "numeric"},
+        {"currency", "text"},
+        {"channel", "text"},
+        {"mcc", "text"},
+        {"country", "text"},
+        {"device_id", "text"},
+        {"ip_address", "inet"},
+        {"source", "text"},
+        {"decision", "text"},
+        {"score", "real"},
+        {"review_threshold", "real"},
+        {"decline_threshold", "real"},
+        {"reasons", "jsonb"},
+        {"features", "jsonb"},
+        {"model_version", "text"},
+        {"node_id", "text"},
+        {"degraded", "boolean"},
+        {"degraded_reason", "text"},
+        {"idempotency_us", "integer"},
+        {"features_us", "integer"},
+        {"scoring_us", "integer"},
+        {"total_us", "integer"},
+        {"challenger_version", "text"},
+        {"challenger_score", "real"}
+    };
 
     static final int WIDTH = COLUMNS.length;
 
     /** INSERT .. SELECT .. FROM UNNEST(text arrays): one statement per batch; replays are no-ops. */
     static final String INSERT = insertSql();
 
-    private AuditRows() {
-    }
+    private AuditRows() {}
 
     private static String insertSql() {
         StringJoiner names = new StringJoiner(", ");
@@ -53,17 +74,38 @@ final class AuditRows {
     static String[] row(DecisionEvent event) {
         Transaction tx = event.transaction();
         Decision d = event.decision();
-        return new String[]{
-                tx.transactionId(), d.decidedAt().toString(), tx.timestamp().toString(),
-                tx.cardId(), tx.terminalId(), tx.customerId(), tx.amount().toPlainString(),
-                tx.currency(), tx.channel() == null ? null : tx.channel().name(), tx.mcc(), tx.country(), tx.deviceId(),
-                tx.ipAddress(), event.source().name(), d.outcome().name(), Double.isFinite(d.score()) ? Double.toString(d.score()) : null,
-                Double.toString(d.thresholds().review()), Double.toString(d.thresholds().decline()),
-                DecisionJson.reasons(d).encode(), features(event.features()),
-                d.modelVersion(), d.nodeId(), Boolean.toString(d.degraded()), d.degradedReason(),
-                Long.toString(d.timings().idempotencyMicros()), Long.toString(d.timings().featuresMicros()),
-                Long.toString(d.timings().scoringMicros()), Long.toString(d.timings().totalMicros()),
-                d.challengerVersion(), Double.isFinite(d.challengerScore()) ? Double.toString(d.challengerScore()) : null};
+        return new String[] {
+            tx.transactionId(),
+            d.decidedAt().toString(),
+            tx.timestamp().toString(),
+            tx.cardId(),
+            tx.terminalId(),
+            tx.customerId(),
+            tx.amount().toPlainString(),
+            tx.currency(),
+            tx.channel() == null ? null : tx.channel().name(),
+            tx.mcc(),
+            tx.country(),
+            tx.deviceId(),
+            tx.ipAddress(),
+            event.source().name(),
+            d.outcome().name(),
+            Double.isFinite(d.score()) ? Double.toString(d.score()) : null,
+            Double.toString(d.thresholds().review()),
+            Double.toString(d.thresholds().decline()),
+            DecisionJson.reasons(d).encode(),
+            features(event.features()),
+            d.modelVersion(),
+            d.nodeId(),
+            Boolean.toString(d.degraded()),
+            d.degradedReason(),
+            Long.toString(d.timings().idempotencyMicros()),
+            Long.toString(d.timings().featuresMicros()),
+            Long.toString(d.timings().scoringMicros()),
+            Long.toString(d.timings().totalMicros()),
+            d.challengerVersion(),
+            Double.isFinite(d.challengerScore()) ? Double.toString(d.challengerScore()) : null
+        };
     }
 
     /** Feature values keyed by feature name; missing values are null. */

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonArray;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,8 +43,8 @@ final class AuditSpool {
             }
             json.add(r);
         }
-        String name = String.format("%s/%015d-%s-%09d%s", dir, System.currentTimeMillis(), nodeId,
-                SEQUENCE.incrementAndGet(), SUFFIX);
+        String name = String.format(
+                "%s/%015d-%s-%09d%s", dir, System.currentTimeMillis(), nodeId, SEQUENCE.incrementAndGet(), SUFFIX);
         String tmp = name + ".tmp";
         return fs.open(tmp, new OpenOptions().setWrite(true).setCreateNew(true).setDsync(true))
                 .compose(file -> file.write(Buffer.buffer(json.encode())).eventually(file::close))
@@ -87,8 +86,7 @@ final class AuditSpool {
         return fs.delete(c.path());
     }
 
-    record Claimed(String path, List<String[]> rows) {
-    }
+    record Claimed(String path, List<String[]> rows) {}
 
     /** Files left claimed by a node that stopped mid-replay go back to the queue at start. */
     Future<Void> recoverClaimed() {

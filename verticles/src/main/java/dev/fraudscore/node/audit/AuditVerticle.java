@@ -1,5 +1,6 @@
 package dev.fraudscore.node.audit;
 
+import dev.fraudscore.node.PgPools;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.DecisionEvent;
@@ -7,16 +8,14 @@ import dev.fraudscore.node.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import dev.fraudscore.node.PgPools;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes every decision to {@code audit.decisions}, asynchronously and in batches (one
@@ -41,13 +40,18 @@ public final class AuditVerticle extends VerticleBase {
 
     public AuditVerticle(NodeConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
-        this.lag = io.micrometer.core.instrument.Timer.builder("fraud.audit.lag").description("decision to committed audit row")
-                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
-                .maximumExpectedValue(java.time.Duration.ofSeconds(10)).register(registry);
+        this.lag = io.micrometer.core.instrument.Timer.builder("fraud.audit.lag")
+                .description("decision to committed audit row")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+                .register(registry);
         this.spooled = io.micrometer.core.instrument.Counter.builder("fraud.audit.spooled.rows")
-                .description("rows PostgreSQL refused, written to the spool").register(registry);
+                .description("rows PostgreSQL refused, written to the spool")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("fraud.audit.pending", this, v -> v.pending.size())
-                .description("rows waiting for their batch").register(registry);
+                .description("rows waiting for their batch")
+                .register(registry);
     }
 
     @Override
@@ -59,7 +63,9 @@ public final class AuditVerticle extends VerticleBase {
         return ensurePartitions()
                 .compose(v -> spool.init())
                 .compose(v -> spool.recoverClaimed())
-                .compose(v -> vertx.eventBus().<DecisionEvent>localConsumer(Addresses.AUDIT_WRITE, this::onEvent).completion())
+                .compose(v -> vertx.eventBus()
+                        .<DecisionEvent>localConsumer(Addresses.AUDIT_WRITE, this::onEvent)
+                        .completion())
                 .onSuccess(v -> replaySpool());
     }
 
@@ -72,7 +78,8 @@ public final class AuditVerticle extends VerticleBase {
     /** Yesterday through a week ahead, in UTC; failures are logged (rows then land in the default partition). */
     private Future<Void> ensurePartitions() {
         LocalDate from = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        return pool.preparedQuery("SELECT audit.ensure_daily_partitions($1, $2)").execute(Tuple.of(from, 9))
+        return pool.preparedQuery("SELECT audit.ensure_daily_partitions($1, $2)")
+                .execute(Tuple.of(from, 9))
                 .<Void>mapEmpty()
                 .recover(e -> {
                     LOG.warn("could not create audit partitions: {}", e.toString());
@@ -106,27 +113,42 @@ public final class AuditVerticle extends VerticleBase {
         for (Message<DecisionEvent> m : batch) {
             rows.add(AuditRows.row(m.body()));
         }
-        insert(rows).onSuccess(v -> {
-            long now = System.currentTimeMillis();
-            for (Message<DecisionEvent> m : batch) {
-                lag.record(now - m.body().decision().decidedAt().toEpochMilli(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-        }).recover(e -> {
-            LOG.warn("audit insert of {} rows failed ({}); spooling to {}", rows.size(), e.toString(), config.audit().spoolDir());
-            spooled.increment(rows.size());
-            return spool.write(rows);
-        }).onComplete(ar -> {
-            for (Message<DecisionEvent> m : batch) {
-                if (ar.succeeded()) {
-                    m.reply(null);
-                } else {
-                    m.fail(Codes.UNAVAILABLE, "audit row neither written nor spooled: " + ar.cause().getMessage());
-                }
-            }
-            if (ar.failed()) {
-                LOG.error("LOST {} audit rows: PostgreSQL and the spool both failed: {}", rows.size(), ar.cause().toString());
-            }
-        });
+        insert(rows)
+                .onSuccess(v -> {
+                    long now = System.currentTimeMillis();
+                    for (Message<DecisionEvent> m : batch) {
+                        lag.record(
+                                now - m.body().decision().decidedAt().toEpochMilli(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
+                })
+                .recover(e -> {
+                    LOG.warn(
+                            "audit insert of {} rows failed ({}); spooling to {}",
+                            rows.size(),
+                            e.toString(),
+                            config.audit().spoolDir());
+                    spooled.increment(rows.size());
+                    return spool.write(rows);
+                })
+                .onComplete(ar -> {
+                    for (Message<DecisionEvent> m : batch) {
+                        if (ar.succeeded()) {
+                            m.reply(null);
+                        } else {
+                            m.fail(
+                                    Codes.UNAVAILABLE,
+                                    "audit row neither written nor spooled: "
+                                            + ar.cause().getMessage());
+                        }
+                    }
+                    if (ar.failed()) {
+                        LOG.error(
+                                "LOST {} audit rows: PostgreSQL and the spool both failed: {}",
+                                rows.size(),
+                                ar.cause().toString());
+                    }
+                });
     }
 
     private Future<Void> insert(List<String[]> rows) {

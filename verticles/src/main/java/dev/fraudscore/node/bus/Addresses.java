@@ -5,8 +5,7 @@ package dev.fraudscore.node.bus;
  * transaction is decided on the node it arrived at); the {@code CLUSTER_} ones reach every node.
  */
 public final class Addresses {
-    private Addresses() {
-    }
+    private Addresses() {}
 
     /** {@link ScoreRequest} -> {@link DecisionEvent}: the whole pipeline for one transaction. */
     public static final String PIPELINE_DECIDE = "fraud.pipeline.decide";
@@ -23,5 +22,6 @@ public final class Addresses {
     public static final String CLUSTER_ALERTS_FEED = "fraud.cluster.alerts";
     /** Published cluster-wide: a {@code ModelChange} every node applies (new champion, challenger, thresholds). */
     public static final String CLUSTER_MODEL_CHANGE = "fraud.cluster.models";
+
     public static final String AUDIT_WRITE = "fraud.audit.write";
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,11 +19,16 @@ import java.util.List;
  */
 public final class Codecs {
     private static final List<Class<? extends Serializable>> TYPES = List.of(
-            ScoreRequest.class, FeatureVector.class, ScoreResult.class, Decision.class, DecisionEvent.class,
-            dev.fraudscore.domain.Label.class, LabelResult.class, ModelChange.class);
+            ScoreRequest.class,
+            FeatureVector.class,
+            ScoreResult.class,
+            Decision.class,
+            DecisionEvent.class,
+            dev.fraudscore.domain.Label.class,
+            LabelResult.class,
+            ModelChange.class);
 
-    private Codecs() {
-    }
+    private Codecs() {}
 
     public static void register(Vertx vertx) {
         EventBus bus = vertx.eventBus();
@@ -38,8 +42,8 @@ public final class Codecs {
     }
 
     /** Cluster peers are trusted, but deserialization still admits only our records and JDK value types. */
-    private static final java.io.ObjectInputFilter ONLY_OURS =
-            java.io.ObjectInputFilter.Config.createFilter("dev.fraudscore.**;java.lang.*;java.util.*;java.time.*;java.math.*;[F;!*");
+    private static final java.io.ObjectInputFilter ONLY_OURS = java.io.ObjectInputFilter.Config.createFilter(
+            "dev.fraudscore.**;java.lang.*;java.util.*;java.time.*;java.math.*;[F;!*");
 
     static final class RecordCodec<T extends Serializable> implements MessageCodec<T, T> {
         private final Class<T> type;

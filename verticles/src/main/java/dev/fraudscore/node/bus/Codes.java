@@ -2,8 +2,7 @@ package dev.fraudscore.node.bus;
 
 /** Failure codes carried by event-bus replies; the edges map them to HTTP statuses or DLQ reasons. */
 public final class Codes {
-    private Codes() {
-    }
+    private Codes() {}
 
     /** The request refers to something the platform does not know. */
     public static final int NOT_FOUND = 404;
@@ -13,5 +12,6 @@ public final class Codes {
     public static final int OVERLOADED = 503;
     /** A dependency failed; the caller may retry. */
     public static final int UNAVAILABLE = 502;
+
     public static final int INTERNAL = 500;
 }

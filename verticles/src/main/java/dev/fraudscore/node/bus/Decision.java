@@ -3,7 +3,6 @@ package dev.fraudscore.node.bus;
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.domain.Thresholds;
-
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +12,18 @@ import java.util.List;
  * model's score, recorded but never used for the outcome (NaN and null when none ran). {@code degraded} is set when a stage failed or ran past its
  * deadline and the outcome came from the fail-open / fail-closed policy; {@code degradedReason} says why.
  */
-public record Decision(String transactionId, Outcome outcome, double score, List<Reason> reasons, String modelVersion,
-                       Thresholds thresholds, boolean degraded, String degradedReason, Instant decidedAt, String nodeId,
-                       StageTimings timings, double challengerScore, String challengerVersion) implements Serializable {
-}
+public record Decision(
+        String transactionId,
+        Outcome outcome,
+        double score,
+        List<Reason> reasons,
+        String modelVersion,
+        Thresholds thresholds,
+        boolean degraded,
+        String degradedReason,
+        Instant decidedAt,
+        String nodeId,
+        StageTimings timings,
+        double challengerScore,
+        String challengerVersion)
+        implements Serializable {}

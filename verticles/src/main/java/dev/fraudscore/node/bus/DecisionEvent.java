@@ -1,7 +1,6 @@
 package dev.fraudscore.node.bus;
 
 import dev.fraudscore.domain.Transaction;
-
 import java.io.Serializable;
 
 /**
@@ -9,6 +8,6 @@ import java.io.Serializable;
  * features stage failed or for an idempotent replay), where it came from, and whether it is a replay of an
  * earlier decision for the same transaction id.
  */
-public record DecisionEvent(Transaction transaction, Source source, float[] features, Decision decision, boolean replayed)
-        implements Serializable {
-}
+public record DecisionEvent(
+        Transaction transaction, Source source, float[] features, Decision decision, boolean replayed)
+        implements Serializable {}

@@ -6,5 +6,4 @@ import java.io.Serializable;
  * The model's input row for one transaction, in {@code Feature.ORDER} (treat the array as read-only).
  * {@code interactive}: a caller is waiting (HTTP); scored before rows from the stream.
  */
-public record FeatureVector(float[] values, boolean interactive) implements Serializable {
-}
+public record FeatureVector(float[] values, boolean interactive) implements Serializable {}

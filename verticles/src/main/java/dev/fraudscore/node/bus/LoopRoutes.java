@@ -5,7 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,7 +24,9 @@ public final class LoopRoutes {
         String here = qualified(address, Thread.currentThread());
         MessageConsumer<T> loop = bus.localConsumer(here, handler);
         MessageConsumer<T> any = bus.localConsumer(address, handler);
-        return Future.all(loop.completion(), any.completion()).onSuccess(v -> local.add(here)).mapEmpty();
+        return Future.all(loop.completion(), any.completion())
+                .onSuccess(v -> local.add(here))
+                .mapEmpty();
     }
 
     /** The address to send to from the calling thread: its loop's own instance if there is one. */

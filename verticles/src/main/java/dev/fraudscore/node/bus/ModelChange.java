@@ -7,5 +7,5 @@ import java.io.Serializable;
  * {@code challenger}, {@code challenger-off} or {@code thresholds}; {@code path} names the model metadata
  * (the same path on every node); {@code review}/{@code decline} are the thresholds for {@code thresholds}.
  */
-public record ModelChange(String kind, String path, double review, double decline, String originNode) implements Serializable {
-}
+public record ModelChange(String kind, String path, double review, double decline, String originNode)
+        implements Serializable {}

@@ -2,7 +2,6 @@ package dev.fraudscore.node.bus;
 
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.domain.Thresholds;
-
 import java.io.Serializable;
 import java.util.List;
 
@@ -10,6 +9,12 @@ import java.util.List;
  * A model's verdict on one row: probability of fraud, the reasons, which model and the thresholds that go
  * with it, the batch it rode in, and the challenger's score when one runs in shadow (else NaN and null).
  */
-public record ScoreResult(double score, List<Reason> reasons, String modelVersion, Thresholds thresholds, int batchSize,
-                          double challengerScore, String challengerVersion) implements Serializable {
-}
+public record ScoreResult(
+        double score,
+        List<Reason> reasons,
+        String modelVersion,
+        Thresholds thresholds,
+        int batchSize,
+        double challengerScore,
+        String challengerVersion)
+        implements Serializable {}

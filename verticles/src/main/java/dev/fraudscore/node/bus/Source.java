@@ -2,5 +2,6 @@ package dev.fraudscore.node.bus;
 
 /** Which edge a transaction came in through. */
 public enum Source {
-    HTTP, KAFKA
+    HTTP,
+    KAFKA
 }

@@ -15,8 +15,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  * and the platform's maps with synchronous backups and expiry.
  */
 public final class HazelcastSetup {
-    private HazelcastSetup() {
-    }
+    private HazelcastSetup() {}
 
     public static Config config(NodeConfig node) {
         NodeConfig.Cluster cluster = node.cluster();
@@ -44,7 +43,7 @@ public final class HazelcastSetup {
         join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
 
         NodeConfig.Features f = node.features();
-        for (String name : new String[]{Maps.CARD_VELOCITY, Maps.TERMINAL_VELOCITY}) {
+        for (String name : new String[] {Maps.CARD_VELOCITY, Maps.TERMINAL_VELOCITY}) {
             c.addMapConfig(new MapConfig(name)
                     .setBackupCount(f.backupCount())
                     .setInMemoryFormat(InMemoryFormat.OBJECT)

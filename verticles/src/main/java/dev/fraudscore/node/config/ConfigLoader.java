@@ -2,10 +2,6 @@ package dev.fraudscore.node.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Loads the node's configuration once, before Vert.x exists (the cluster manager needs it): the
@@ -25,8 +24,7 @@ public final class ConfigLoader {
     static final String DEFAULTS = "fraudscore-defaults.yaml";
     static final String ENV_PREFIX = "FRAUD_";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static JsonObject load(Path file, Map<String, String> env) {
         JsonObject config = defaults();
@@ -143,14 +141,20 @@ public final class ConfigLoader {
         collectEnv(config, prefix, env, known);
         for (String name : env.keySet()) {
             if (name.startsWith(ENV_PREFIX) && !known.contains(name) && !NON_CONFIG_ENV.contains(name)) {
-                throw new ConfigException(name, "environment variable names no config key (e.g. FRAUD_HTTP_PORT for http.port)");
+                throw new ConfigException(
+                        name, "environment variable names no config key (e.g. FRAUD_HTTP_PORT for http.port)");
             }
         }
     }
 
     /** FRAUD_ variables that are not config keys: the config file itself, test and tool settings. */
-    static final List<String> NON_CONFIG_ENV = List.of("FRAUD_CONFIG", "FRAUD_TEST_PG_URL", "FRAUD_KAFKA_BROKER_CLASSPATH",
-            "FRAUD_BROKER_WATCH", "FRAUD_JAVA_OPTS", "FRAUD_SKIP_BUILD");
+    static final List<String> NON_CONFIG_ENV = List.of(
+            "FRAUD_CONFIG",
+            "FRAUD_TEST_PG_URL",
+            "FRAUD_KAFKA_BROKER_CLASSPATH",
+            "FRAUD_BROKER_WATCH",
+            "FRAUD_JAVA_OPTS",
+            "FRAUD_SKIP_BUILD");
 
     private static void collectEnv(JsonObject config, String prefix, Map<String, String> env, List<String> known) {
         for (String key : config.fieldNames()) {
@@ -188,7 +192,8 @@ public final class ConfigLoader {
         if (current instanceof Boolean) {
             String l = v.toLowerCase(Locale.ROOT);
             if (!l.equals("true") && !l.equals("false")) {
-                throw new ConfigException(path, "environment variable " + name + " must be true or false, was '" + raw + "'");
+                throw new ConfigException(
+                        path, "environment variable " + name + " must be true or false, was '" + raw + "'");
             }
             return Boolean.parseBoolean(l);
         }

@@ -1,7 +1,6 @@
 package dev.fraudscore.node.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,29 +10,71 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The node's whole configuration, typed and validated. Build with {@link #from(JsonObject)}. */
-public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http http, Admin admin, Kafka kafka, Postgres postgres, Cluster cluster, Features features,
-                         Scoring scoring, Decision decision, Alerts alerts, Labels labels, Audit audit) {
+public record NodeConfig(
+        String nodeId,
+        int eventLoops,
+        int workerPoolSize,
+        Http http,
+        Admin admin,
+        Kafka kafka,
+        Postgres postgres,
+        Cluster cluster,
+        Features features,
+        Scoring scoring,
+        Decision decision,
+        Alerts alerts,
+        Labels labels,
+        Audit audit) {
 
-    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs, int maxInFlight,
-                       int minInFlight, long targetLatencyMs) {
-    }
+    public record Http(
+            String host,
+            int port,
+            int instances,
+            int maxBodyBytes,
+            long requestTimeoutMs,
+            int maxInFlight,
+            int minInFlight,
+            long targetLatencyMs) {}
 
-    public record Admin(String host, int port) {
-    }
+    public record Admin(String host, int port) {}
 
-    public record Topics(String transactions, String decisions, String alerts, String dlq, String labels) {
-    }
+    public record Topics(String transactions, String decisions, String alerts, String dlq, String labels) {}
 
-    public record Kafka(String bootstrapServers, int embeddedPort, int embeddedControllerPort, Path embeddedDataDir,
-                        String groupId, int instances, int maxInFlight, long commitIntervalMs, int maxPollRecords,
-                        boolean createTopics, int partitions, int replicationFactor, long stageTimeoutMs, Topics topics) {
+    public record Kafka(
+            String bootstrapServers,
+            int embeddedPort,
+            int embeddedControllerPort,
+            Path embeddedDataDir,
+            String groupId,
+            int instances,
+            int maxInFlight,
+            long commitIntervalMs,
+            int maxPollRecords,
+            boolean createTopics,
+            int partitions,
+            int replicationFactor,
+            long stageTimeoutMs,
+            Topics topics) {
         public boolean embedded() {
             return bootstrapServers.isBlank();
         }
 
         public Kafka withBootstrapServers(String servers) {
-            return new Kafka(servers, embeddedPort, embeddedControllerPort, embeddedDataDir, groupId, instances, maxInFlight,
-                    commitIntervalMs, maxPollRecords, createTopics, partitions, replicationFactor, stageTimeoutMs, topics);
+            return new Kafka(
+                    servers,
+                    embeddedPort,
+                    embeddedControllerPort,
+                    embeddedDataDir,
+                    groupId,
+                    instances,
+                    maxInFlight,
+                    commitIntervalMs,
+                    maxPollRecords,
+                    createTopics,
+                    partitions,
+                    replicationFactor,
+                    stageTimeoutMs,
+                    topics);
         }
     }
 
@@ -47,31 +88,40 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         }
     }
 
-    public record Cluster(String name, String host, int port, List<String> members) {
-    }
+    public record Cluster(String name, String host, int port, List<String> members) {}
 
-    public record Features(int instances, long timeoutMs, int backupCount, int maxIdleSeconds, int idempotencyTtlSeconds,
-                           long inProgressStaleMs) {
-    }
+    public record Features(
+            int instances,
+            long timeoutMs,
+            int backupCount,
+            int maxIdleSeconds,
+            int idempotencyTtlSeconds,
+            long inProgressStaleMs) {}
 
-    public record Scoring(int instances, Path modelPath, Path challengerPath, int workerPoolSize, int batchMaxSize, long batchMaxWaitMs,
-                          int queueMaxSize, long timeoutMs, int topReasons) {
-    }
+    public record Scoring(
+            int instances,
+            Path modelPath,
+            Path challengerPath,
+            int workerPoolSize,
+            int batchMaxSize,
+            long batchMaxWaitMs,
+            int queueMaxSize,
+            long timeoutMs,
+            int topReasons) {}
 
-    public enum FailMode { OPEN, CLOSED }
+    public enum FailMode {
+        OPEN,
+        CLOSED
+    }
 
     /** Thresholds below zero mean "use the model's". */
-    public record Decision(int instances, double reviewThreshold, double declineThreshold, FailMode failMode) {
-    }
+    public record Decision(int instances, double reviewThreshold, double declineThreshold, FailMode failMode) {}
 
-    public record Alerts(int instances) {
-    }
+    public record Alerts(int instances) {}
 
-    public record Labels(int instances) {
-    }
+    public record Labels(int instances) {}
 
-    public record Audit(int instances, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {
-    }
+    public record Audit(int instances, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {}
 
     public static NodeConfig load(Path file, Map<String, String> env) {
         return from(ConfigLoader.load(file, env));
@@ -87,9 +137,14 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         }
 
         Settings h = Settings.of(root, "http");
-        Http http = new Http(h.nonEmpty("host"), h.port("port"), h.integer("instances", 0, 256),
-                h.integer("maxBodyBytes", 256, 10 << 20), h.longValue("requestTimeoutMs", 1, 60_000),
-                h.integer("maxInFlight", 1, 1_000_000), h.integer("minInFlight", 1, 1_000_000),
+        Http http = new Http(
+                h.nonEmpty("host"),
+                h.port("port"),
+                h.integer("instances", 0, 256),
+                h.integer("maxBodyBytes", 256, 10 << 20),
+                h.longValue("requestTimeoutMs", 1, 60_000),
+                h.integer("maxInFlight", 1, 1_000_000),
+                h.integer("minInFlight", 1, 1_000_000),
                 h.longValue("targetLatencyMs", 0, 60_000));
 
         Settings ad = Settings.of(root, "admin");
@@ -98,12 +153,25 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         Settings k = Settings.of(root, "kafka");
         Settings ke = k.section("embedded");
         Settings kt = k.section("topics");
-        Kafka kafka = new Kafka(k.string("bootstrapServers").trim(), ke.port("port"), ke.port("controllerPort"),
-                Path.of(ke.nonEmpty("dataDir")), k.nonEmpty("groupId"), k.integer("instances", 0, 64),
-                k.integer("maxInFlight", 1, 1_000_000), k.longValue("commitIntervalMs", 10, 60_000),
-                k.integer("maxPollRecords", 1, 100_000), k.bool("createTopics"), k.integer("partitions", 1, 10_000),
-                k.integer("replicationFactor", 1, 16), k.longValue("stageTimeoutMs", 1, 600_000),
-                new Topics(kt.nonEmpty("transactions"), kt.nonEmpty("decisions"), kt.nonEmpty("alerts"), kt.nonEmpty("dlq"),
+        Kafka kafka = new Kafka(
+                k.string("bootstrapServers").trim(),
+                ke.port("port"),
+                ke.port("controllerPort"),
+                Path.of(ke.nonEmpty("dataDir")),
+                k.nonEmpty("groupId"),
+                k.integer("instances", 0, 64),
+                k.integer("maxInFlight", 1, 1_000_000),
+                k.longValue("commitIntervalMs", 10, 60_000),
+                k.integer("maxPollRecords", 1, 100_000),
+                k.bool("createTopics"),
+                k.integer("partitions", 1, 10_000),
+                k.integer("replicationFactor", 1, 16),
+                k.longValue("stageTimeoutMs", 1, 600_000),
+                new Topics(
+                        kt.nonEmpty("transactions"),
+                        kt.nonEmpty("decisions"),
+                        kt.nonEmpty("alerts"),
+                        kt.nonEmpty("dlq"),
                         kt.nonEmpty("labels")));
 
         Settings p = Settings.of(root, "postgres");
@@ -111,7 +179,10 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         if (!url.isBlank() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
             throw new ConfigException(p.key("url"), "must be a postgresql://user[:password]@host:port/database URI");
         }
-        Postgres postgres = new Postgres(url, p.section("embedded").port("port"), Path.of(p.section("embedded").nonEmpty("dataDir")),
+        Postgres postgres = new Postgres(
+                url,
+                p.section("embedded").port("port"),
+                Path.of(p.section("embedded").nonEmpty("dataDir")),
                 p.integer("poolSize", 1, 256));
 
         Settings c = Settings.of(root, "cluster");
@@ -124,16 +195,25 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         Cluster cluster = new Cluster(c.nonEmpty("name"), c.nonEmpty("host"), c.port("port"), members);
 
         Settings f = Settings.of(root, "features");
-        Features features = new Features(f.integer("instances", 0, 256), f.longValue("timeoutMs", 1, 60_000),
-                f.integer("backupCount", 0, 6), f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE),
-                f.integer("idempotencyTtlSeconds", 1, Integer.MAX_VALUE), f.longValue("inProgressStaleMs", 1, 3_600_000));
+        Features features = new Features(
+                f.integer("instances", 0, 256),
+                f.longValue("timeoutMs", 1, 60_000),
+                f.integer("backupCount", 0, 6),
+                f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE),
+                f.integer("idempotencyTtlSeconds", 1, Integer.MAX_VALUE),
+                f.longValue("inProgressStaleMs", 1, 3_600_000));
 
         Settings s = Settings.of(root, "scoring");
         int batchMaxSize = s.integer("batchMaxSize", 1, 4096);
-        Scoring scoring = new Scoring(s.integer("instances", 1, 256), Path.of(s.nonEmpty("modelPath")),
+        Scoring scoring = new Scoring(
+                s.integer("instances", 1, 256),
+                Path.of(s.nonEmpty("modelPath")),
                 s.string("challengerPath").isBlank() ? null : Path.of(s.string("challengerPath")),
-                s.integer("workerPoolSize", 1, 256), batchMaxSize, s.longValue("batchMaxWaitMs", 0, 1000),
-                s.integer("queueMaxSize", batchMaxSize, 10_000_000), s.longValue("timeoutMs", 1, 60_000),
+                s.integer("workerPoolSize", 1, 256),
+                batchMaxSize,
+                s.longValue("batchMaxWaitMs", 0, 1000),
+                s.integer("queueMaxSize", batchMaxSize, 10_000_000),
+                s.longValue("timeoutMs", 1, 60_000),
                 s.integer("topReasons", 0, 10));
 
         Settings d = Settings.of(root, "decision");
@@ -142,7 +222,8 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         checkThreshold(d.key("reviewThreshold"), review);
         checkThreshold(d.key("declineThreshold"), decline);
         if (review >= 0 && decline >= 0 && review > decline) {
-            throw new ConfigException(d.key("reviewThreshold"), "must not exceed decision.declineThreshold (" + decline + ")");
+            throw new ConfigException(
+                    d.key("reviewThreshold"), "must not exceed decision.declineThreshold (" + decline + ")");
         }
         FailMode failMode;
         try {
@@ -156,10 +237,28 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
         Labels labels = new Labels(Settings.of(root, "labels").integer("instances", 1, 64));
 
         Settings a = Settings.of(root, "audit");
-        Audit audit = new Audit(a.integer("instances", 1, 64), a.integer("batchSize", 1, 10_000),
-                a.longValue("maxDelayMs", 1, 60_000), Path.of(a.nonEmpty("spoolDir")), a.longValue("retryIntervalMs", 10, 600_000));
+        Audit audit = new Audit(
+                a.integer("instances", 1, 64),
+                a.integer("batchSize", 1, 10_000),
+                a.longValue("maxDelayMs", 1, 60_000),
+                Path.of(a.nonEmpty("spoolDir")),
+                a.longValue("retryIntervalMs", 10, 600_000));
 
-        return new NodeConfig(id, eventLoops, workerPoolSize, http, admin, kafka, postgres, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(
+                id,
+                eventLoops,
+                workerPoolSize,
+                http,
+                admin,
+                kafka,
+                postgres,
+                cluster,
+                features,
+                scoring,
+                decision,
+                alerts,
+                labels,
+                audit);
     }
 
     private static void checkThreshold(String key, double v) {
@@ -177,10 +276,38 @@ public record NodeConfig(String nodeId, int eventLoops, int workerPoolSize, Http
     }
 
     public NodeConfig withKafka(Kafka k) {
-        return new NodeConfig(nodeId, eventLoops, workerPoolSize, http, admin, k, postgres, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(
+                nodeId,
+                eventLoops,
+                workerPoolSize,
+                http,
+                admin,
+                k,
+                postgres,
+                cluster,
+                features,
+                scoring,
+                decision,
+                alerts,
+                labels,
+                audit);
     }
 
     public NodeConfig withPostgres(Postgres p) {
-        return new NodeConfig(nodeId, eventLoops, workerPoolSize, http, admin, kafka, p, cluster, features, scoring, decision, alerts, labels, audit);
+        return new NodeConfig(
+                nodeId,
+                eventLoops,
+                workerPoolSize,
+                http,
+                admin,
+                kafka,
+                p,
+                cluster,
+                features,
+                scoring,
+                decision,
+                alerts,
+                labels,
+                audit);
     }
 }

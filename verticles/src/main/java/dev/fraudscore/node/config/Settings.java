@@ -2,7 +2,6 @@ package dev.fraudscore.node.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /** Reads one section of the config tree with range checks whose failures name the full key. */

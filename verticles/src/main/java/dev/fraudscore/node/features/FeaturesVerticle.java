@@ -49,15 +49,25 @@ public final class FeaturesVerticle extends VerticleBase {
         long t = tx.eventTimeMillis();
         double amount = tx.amountAsDouble();
         Future<double[]> card = apply(cards, tx.cardId(), new VelocityUpdate(tx.transactionId(), t, amount));
-        Future<double[]> terminal = apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount));
+        Future<double[]> terminal =
+                apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount));
         Future.all(card, terminal).onComplete(ar -> {
             if (ar.succeeded()) {
-                message.reply(new FeatureVector(FeatureAssembler.assemble(amount, tx.timestamp(),
-                        VelocityUpdate.windows(card.result()), VelocityUpdate.windows(terminal.result())),
+                message.reply(new FeatureVector(
+                        FeatureAssembler.assemble(
+                                amount,
+                                tx.timestamp(),
+                                VelocityUpdate.windows(card.result()),
+                                VelocityUpdate.windows(terminal.result())),
                         message.body().source() == dev.fraudscore.node.bus.Source.HTTP));
             } else {
-                LOG.warn("velocity update for {} failed: {}", tx.transactionId(), ar.cause().toString());
-                message.fail(Codes.UNAVAILABLE, "velocity state unavailable: " + ar.cause().getMessage());
+                LOG.warn(
+                        "velocity update for {} failed: {}",
+                        tx.transactionId(),
+                        ar.cause().toString());
+                message.fail(
+                        Codes.UNAVAILABLE,
+                        "velocity state unavailable: " + ar.cause().getMessage());
             }
         });
     }

@@ -18,7 +18,9 @@ public record IdempotencyEntry(String fingerprint, long claimedAtMillis, Decisio
         int a = s.indexOf('|');
         int b = s.indexOf('|', a + 1);
         String decision = s.substring(b + 1);
-        return new IdempotencyEntry(s.substring(0, a), Long.parseLong(s.substring(a + 1, b)),
+        return new IdempotencyEntry(
+                s.substring(0, a),
+                Long.parseLong(s.substring(a + 1, b)),
                 decision.isEmpty() ? null : DecisionCodec.decode(decision));
     }
 }

@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import dev.fraudscore.features.VelocityState;
-
 import java.io.IOException;
 import java.util.Map;
 

@@ -2,8 +2,7 @@ package dev.fraudscore.node.features;
 
 /** Names of the Hazelcast maps this node keeps. */
 public final class Maps {
-    private Maps() {
-    }
+    private Maps() {}
 
     public static final String CARD_VELOCITY = "fraud.velocity.card";
     public static final String TERMINAL_VELOCITY = "fraud.velocity.terminal";

@@ -6,7 +6,6 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import dev.fraudscore.features.VelocityState;
 import dev.fraudscore.features.VelocityWindows;
-
 import java.io.IOException;
 import java.util.Map;
 

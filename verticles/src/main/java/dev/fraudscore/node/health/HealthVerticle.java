@@ -2,14 +2,13 @@ package dev.fraudscore.node.health;
 
 import com.hazelcast.cluster.ClusterState;
 import com.hazelcast.core.HazelcastInstance;
+import dev.fraudscore.node.PgPools;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.scoring.ModelHolder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
-import dev.fraudscore.node.PgPools;
 import io.vertx.sqlclient.Pool;
-
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,8 +38,15 @@ public final class HealthVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = PgPools.create(vertx, config.postgres(), 1);
-        kafka = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafka().bootstrapServers(),
-                "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
+        kafka = KafkaAdminClient.create(
+                vertx,
+                Map.of(
+                        "bootstrap.servers",
+                        config.kafka().bootstrapServers(),
+                        "request.timeout.ms",
+                        "2000",
+                        "default.api.timeout.ms",
+                        "2000"));
         vertx.setPeriodic(0, 1000, id -> check());
         return Future.succeededFuture();
     }
@@ -53,7 +59,8 @@ public final class HealthVerticle extends VerticleBase {
     private void check() {
         record("postgres", pool.query("SELECT 1").execute().mapEmpty());
         record("kafka", kafka.describeCluster().mapEmpty());
-        boolean hz = hazelcast.getLifecycleService().isRunning() && hazelcast.getCluster().getClusterState() == ClusterState.ACTIVE;
+        boolean hz = hazelcast.getLifecycleService().isRunning()
+                && hazelcast.getCluster().getClusterState() == ClusterState.ACTIVE;
         health.report("hazelcast", hz ? null : "Hazelcast member not running or cluster not active");
         health.report("model", models.champion() != null ? null : "no model");
     }

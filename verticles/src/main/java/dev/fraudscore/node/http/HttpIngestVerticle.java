@@ -17,9 +17,9 @@ import dev.fraudscore.node.json.DecisionJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,7 +30,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-
 import java.time.Clock;
 
 /**
@@ -55,20 +54,27 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final io.micrometer.core.instrument.Counter rejected;
 
     /** {@code admission}: decisions in progress on this node and how many it takes, shared by every HTTP verticle instance. */
-    public HttpIngestVerticle(NodeConfig config, PrometheusMeterRegistry registry, Health health,
-                              AdmissionLimit admission, dev.fraudscore.node.bus.LoopRoutes routes) {
+    public HttpIngestVerticle(
+            NodeConfig config,
+            PrometheusMeterRegistry registry,
+            Health health,
+            AdmissionLimit admission,
+            dev.fraudscore.node.bus.LoopRoutes routes) {
         this.config = config;
         this.routes = routes;
         this.registry = registry;
         this.health = health;
         this.admission = admission;
         this.rejected = io.micrometer.core.instrument.Counter.builder("fraud.http.rejected")
-                .description("authorize-checks refused with 503 because the node was at its admission limit").register(registry);
+                .description("authorize-checks refused with 503 because the node was at its admission limit")
+                .register(registry);
     }
 
     @Override
     public Future<?> start() {
-        pipelineDelivery = new DeliveryOptions().setSendTimeout(config.http().requestTimeoutMs()).setLocalOnly(true);
+        pipelineDelivery = new DeliveryOptions()
+                .setSendTimeout(config.http().requestTimeoutMs())
+                .setLocalOnly(true);
         Router router = Router.router(vertx);
         router.post(AUTHORIZE_CHECK)
                 .consumes("application/json")
@@ -81,29 +87,49 @@ public final class HttpIngestVerticle extends VerticleBase {
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(ctx -> {
             boolean ready = health.ready(HealthVerticle.CHECKS);
-            JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("node", config.nodeId());
+            JsonObject body =
+                    new JsonObject().put("status", ready ? "UP" : "DOWN").put("node", config.nodeId());
             health.failures().forEach((check, failure) -> body.put(check, failure));
-            ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+            ctx.response()
+                    .setStatusCode(ready ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .end(body.encode());
         });
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.errorHandler(400, ctx -> error(ctx, 400, "bad request", null, "malformed_request"));
-        router.errorHandler(404, ctx -> error(ctx, 404, "no such resource: " + ctx.request().path(), null, "not_found"));
+        router.errorHandler(
+                404, ctx -> error(ctx, 404, "no such resource: " + ctx.request().path(), null, "not_found"));
         router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed", null, "method"));
-        router.errorHandler(413, ctx -> error(ctx, 413, "request body exceeds " + config.http().maxBodyBytes() + " bytes",
-                "body", "max_size"));
-        router.errorHandler(415, ctx -> error(ctx, 415, "Content-Type must be application/json", "Content-Type", "media_type"));
+        router.errorHandler(
+                413,
+                ctx -> error(
+                        ctx,
+                        413,
+                        "request body exceeds " + config.http().maxBodyBytes() + " bytes",
+                        "body",
+                        "max_size"));
+        router.errorHandler(
+                415, ctx -> error(ctx, 415, "Content-Type must be application/json", "Content-Type", "media_type"));
         router.errorHandler(500, ctx -> error(ctx, 500, "internal error", null, "internal"));
-        overloadedBody = Buffer.buffer(new JsonObject().put("error", "overloaded: the node is at its limit of decisions in progress;"
-                + " retry with the same transactionId").putNull("field").put("rule", "overloaded").encode());
+        overloadedBody = Buffer.buffer(new JsonObject()
+                .put(
+                        "error",
+                        "overloaded: the node is at its limit of decisions in progress;"
+                                + " retry with the same transactionId")
+                .putNull("field")
+                .put("rule", "overloaded")
+                .encode());
         server = vertx.createHttpServer();
         return server.requestHandler(req -> {
-            // admission before the body is read or parsed, so that refusing costs next to nothing when the node is full
-            if (admission.full() && req.method() == HttpMethod.POST && AUTHORIZE_CHECK.equals(req.path())) {
-                refuse(req.response());
-            } else {
-                router.handle(req);
-            }
-        }).listen(config.http().port(), config.http().host());
+                    // admission before the body is read or parsed, so that refusing costs next to nothing when the node
+                    // is full
+                    if (admission.full() && req.method() == HttpMethod.POST && AUTHORIZE_CHECK.equals(req.path())) {
+                        refuse(req.response());
+                    } else {
+                        router.handle(req);
+                    }
+                })
+                .listen(config.http().port(), config.http().host());
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */
@@ -115,7 +141,9 @@ public final class HttpIngestVerticle extends VerticleBase {
     private static JsonObject jsonBody(RoutingContext ctx) {
         Object body;
         try {
-            body = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
+            body = ctx.body().buffer() == null
+                    ? null
+                    : Json.decodeValue(ctx.body().buffer());
         } catch (DecodeException e) {
             error(ctx, 400, "request body is not valid JSON", "body", "malformed_json");
             return null;
@@ -139,15 +167,22 @@ public final class HttpIngestVerticle extends VerticleBase {
             error(ctx, 400, e.getMessage(), e.field(), e.rule());
             return;
         }
-        vertx.eventBus().<LabelResult>request(Addresses.LABELS_APPLY, label, pipelineDelivery).onComplete(ar -> {
-            if (ar.succeeded()) {
-                LabelResult r = ar.result().body();
-                ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                        .put("transactionId", r.transactionId()).put("fraud", r.fraud()).put("change", r.change()).encode());
-            } else {
-                failure(ctx, ar.cause());
-            }
-        });
+        vertx.eventBus()
+                .<LabelResult>request(Addresses.LABELS_APPLY, label, pipelineDelivery)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        LabelResult r = ar.result().body();
+                        ctx.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(new JsonObject()
+                                        .put("transactionId", r.transactionId())
+                                        .put("fraud", r.fraud())
+                                        .put("change", r.change())
+                                        .encode());
+                    } else {
+                        failure(ctx, ar.cause());
+                    }
+                });
     }
 
     private void authorizeCheck(RoutingContext ctx) {
@@ -169,26 +204,33 @@ public final class HttpIngestVerticle extends VerticleBase {
             return;
         }
         ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.HTTP, received);
-        vertx.eventBus().<DecisionEvent>request(routes.route(Addresses.PIPELINE_DECIDE), request, pipelineDelivery).onComplete(ar -> {
-            admission.release((System.nanoTime() - received) / 1000);
-            if (ar.succeeded()) {
-                DecisionEvent event = ar.result().body();
-                double tookMs = (System.nanoTime() - received) / 1e6;
-                if (event.replayed()) {
-                    ctx.response().putHeader("Idempotent-Replayed", "true");
-                }
-                ctx.response().putHeader("Content-Type", "application/json")
-                        .end(DecisionJson.decision(event.decision(), event.replayed(), tookMs).encode());
-            } else {
-                failure(ctx, ar.cause());
-            }
-        });
+        vertx.eventBus()
+                .<DecisionEvent>request(routes.route(Addresses.PIPELINE_DECIDE), request, pipelineDelivery)
+                .onComplete(ar -> {
+                    admission.release((System.nanoTime() - received) / 1000);
+                    if (ar.succeeded()) {
+                        DecisionEvent event = ar.result().body();
+                        double tookMs = (System.nanoTime() - received) / 1e6;
+                        if (event.replayed()) {
+                            ctx.response().putHeader("Idempotent-Replayed", "true");
+                        }
+                        ctx.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(DecisionJson.decision(event.decision(), event.replayed(), tookMs)
+                                        .encode());
+                    } else {
+                        failure(ctx, ar.cause());
+                    }
+                });
     }
 
     /** Past capacity: 503 with Retry-After; the caller retries with the same transactionId. */
     private void refuse(HttpServerResponse response) {
         rejected.increment();
-        response.setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json").end(overloadedBody);
+        response.setStatusCode(503)
+                .putHeader("Retry-After", "1")
+                .putHeader("Content-Type", "application/json")
+                .end(overloadedBody);
     }
 
     private void failure(RoutingContext ctx, Throwable cause) {
@@ -198,16 +240,20 @@ public final class HttpIngestVerticle extends VerticleBase {
             switch (re.failureType()) {
                 case TIMEOUT -> {
                     ctx.response().putHeader("Retry-After", "1");
-                    error(ctx, 503, "no decision within " + config.http().requestTimeoutMs() + " ms; retry with the same transactionId",
-                            null, "timeout");
+                    error(
+                            ctx,
+                            503,
+                            "no decision within " + config.http().requestTimeoutMs()
+                                    + " ms; retry with the same transactionId",
+                            null,
+                            "timeout");
                     return;
                 }
                 case NO_HANDLERS -> {
                     error(ctx, 503, "pipeline not ready", null, "unavailable");
                     return;
                 }
-                default -> {
-                }
+                default -> {}
             }
             switch (re.failureCode()) {
                 case Codes.CONFLICT -> error(ctx, 409, msg, "transactionId", rule);
@@ -227,7 +273,11 @@ public final class HttpIngestVerticle extends VerticleBase {
         if (ctx.response().ended()) {
             return;
         }
-        JsonObject body = new JsonObject().put("error", message).put("field", field).put("rule", rule);
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        JsonObject body =
+                new JsonObject().put("error", message).put("field", field).put("rule", rule);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
     }
 }

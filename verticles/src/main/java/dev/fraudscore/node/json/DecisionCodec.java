@@ -7,7 +7,6 @@ import dev.fraudscore.node.bus.Decision;
 import dev.fraudscore.node.bus.StageTimings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.List;
  * NaN (a degraded score, a missing feature value behind a reason) travels as null.
  */
 public final class DecisionCodec {
-    private DecisionCodec() {
-    }
+    private DecisionCodec() {}
 
     public static String encode(Decision d) {
         JsonArray reasons = new JsonArray();
@@ -26,11 +24,28 @@ public final class DecisionCodec {
             reasons.add(new JsonArray().add(r.code()).add(nan(r.value())).add(nan(r.contribution())));
         }
         StageTimings t = d.timings();
-        return new JsonObject().put("i", d.transactionId()).put("o", d.outcome().name()).put("s", nan(d.score())).put("r", reasons)
-                .put("m", d.modelVersion()).put("tr", d.thresholds().review()).put("td", d.thresholds().decline())
-                .put("g", d.degraded()).put("gr", d.degradedReason()).put("at", d.decidedAt().toString()).put("n", d.nodeId())
-                .put("t", new JsonArray().add(t.idempotencyMicros()).add(t.featuresMicros()).add(t.scoringMicros()).add(t.totalMicros()))
-                .put("cs", nan(d.challengerScore())).put("cv", d.challengerVersion()).encode();
+        return new JsonObject()
+                .put("i", d.transactionId())
+                .put("o", d.outcome().name())
+                .put("s", nan(d.score()))
+                .put("r", reasons)
+                .put("m", d.modelVersion())
+                .put("tr", d.thresholds().review())
+                .put("td", d.thresholds().decline())
+                .put("g", d.degraded())
+                .put("gr", d.degradedReason())
+                .put("at", d.decidedAt().toString())
+                .put("n", d.nodeId())
+                .put(
+                        "t",
+                        new JsonArray()
+                                .add(t.idempotencyMicros())
+                                .add(t.featuresMicros())
+                                .add(t.scoringMicros())
+                                .add(t.totalMicros()))
+                .put("cs", nan(d.challengerScore()))
+                .put("cv", d.challengerVersion())
+                .encode();
     }
 
     public static Decision decode(String json) {
@@ -41,10 +56,20 @@ public final class DecisionCodec {
             reasons.add(new Reason(r.getString(0), num(r.getValue(1)), num(r.getValue(2))));
         }
         JsonArray t = j.getJsonArray("t");
-        return new Decision(j.getString("i"), Outcome.valueOf(j.getString("o")), num(j.getValue("s")), List.copyOf(reasons),
-                j.getString("m"), new Thresholds(j.getDouble("tr"), j.getDouble("td")), j.getBoolean("g"), j.getString("gr"),
-                Instant.parse(j.getString("at")), j.getString("n"),
-                new StageTimings(t.getLong(0), t.getLong(1), t.getLong(2), t.getLong(3)), num(j.getValue("cs")), j.getString("cv"));
+        return new Decision(
+                j.getString("i"),
+                Outcome.valueOf(j.getString("o")),
+                num(j.getValue("s")),
+                List.copyOf(reasons),
+                j.getString("m"),
+                new Thresholds(j.getDouble("tr"), j.getDouble("td")),
+                j.getBoolean("g"),
+                j.getString("gr"),
+                Instant.parse(j.getString("at")),
+                j.getString("n"),
+                new StageTimings(t.getLong(0), t.getLong(1), t.getLong(2), t.getLong(3)),
+                num(j.getValue("cs")),
+                j.getString("cv"));
     }
 
     private static Double nan(double v) {

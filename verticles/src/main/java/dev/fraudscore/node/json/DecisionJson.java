@@ -10,8 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 /** JSON for decisions at the edges (HTTP responses, Kafka "decisions" and "fraud-alerts" records). */
 public final class DecisionJson {
-    private DecisionJson() {
-    }
+    private DecisionJson() {}
 
     /** The authorize-check response body. */
     public static JsonObject decision(Decision d, boolean replayed, double tookMs) {
@@ -21,7 +20,11 @@ public final class DecisionJson {
                 .put("score", round(d.score(), 1e6))
                 .put("reasons", reasons(d))
                 .put("modelVersion", d.modelVersion())
-                .put("thresholds", new JsonObject().put("review", d.thresholds().review()).put("decline", d.thresholds().decline()))
+                .put(
+                        "thresholds",
+                        new JsonObject()
+                                .put("review", d.thresholds().review())
+                                .put("decline", d.thresholds().decline()))
                 .put("degraded", d.degraded())
                 .put("decidedAt", d.decidedAt().toString())
                 .put("node", d.nodeId())
@@ -39,8 +42,11 @@ public final class DecisionJson {
     /** Kafka records and the audit trail carry the shadow model's score; the HTTP answer does not. */
     private static void putChallenger(JsonObject json, Decision d) {
         if (d.challengerVersion() != null) {
-            json.put("challenger", new JsonObject().put("modelVersion", d.challengerVersion())
-                    .put("score", round(d.challengerScore(), 1e6)));
+            json.put(
+                    "challenger",
+                    new JsonObject()
+                            .put("modelVersion", d.challengerVersion())
+                            .put("score", round(d.challengerScore(), 1e6)));
         }
     }
 
@@ -75,15 +81,20 @@ public final class DecisionJson {
     public static JsonArray reasons(Decision d) {
         JsonArray a = new JsonArray();
         for (Reason r : d.reasons()) {
-            a.add(new JsonObject().put("code", r.code()).put("value", finite(r.value()))
+            a.add(new JsonObject()
+                    .put("code", r.code())
+                    .put("value", finite(r.value()))
                     .put("contribution", round(r.contribution(), 1e4)));
         }
         return a;
     }
 
     private static JsonObject timings(StageTimings t) {
-        return new JsonObject().put("idempotency", t.idempotencyMicros()).put("features", t.featuresMicros())
-                .put("scoring", t.scoringMicros()).put("total", t.totalMicros());
+        return new JsonObject()
+                .put("idempotency", t.idempotencyMicros())
+                .put("features", t.featuresMicros())
+                .put("scoring", t.scoringMicros())
+                .put("total", t.totalMicros());
     }
 
     private static void putIfSet(JsonObject json, String key, Object value) {

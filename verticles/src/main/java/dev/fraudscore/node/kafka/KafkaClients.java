@@ -1,14 +1,12 @@
 package dev.fraudscore.node.kafka;
 
 import dev.fraudscore.node.config.NodeConfig;
-
 import java.util.HashMap;
 import java.util.Map;
 
 /** Kafka client settings shared by the node's producers and consumers. */
 public final class KafkaClients {
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /** Idempotent, acks=all producer of string keys and JSON string values. */
     public static Map<String, String> producer(NodeConfig.Kafka kafka, String clientId) {

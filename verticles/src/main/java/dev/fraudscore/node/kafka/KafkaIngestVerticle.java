@@ -23,16 +23,15 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consumes "transactions" in the node's group and sends each record through the same pipeline as HTTP.
@@ -77,11 +76,16 @@ public final class KafkaIngestVerticle extends VerticleBase {
         consumer.handler(this::onRecord);
         vertx.setPeriodic(config.kafka().commitIntervalMs(), id -> commit());
         io.micrometer.core.instrument.Gauge.builder("fraud.kafka.inflight", offsets, OffsetTracker::inFlight)
-                .description("records being decided").tag("client", clientId).register(registry);
+                .description("records being decided")
+                .tag("client", clientId)
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("fraud.kafka.consumer.lag", this, v -> v.lag)
-                .description("records behind the end of the assigned partitions").tag("client", clientId).register(registry);
+                .description("records behind the end of the assigned partitions")
+                .tag("client", clientId)
+                .register(registry);
         vertx.setPeriodic(5000, id -> measureLag());
-        return consumer.subscribe(java.util.Set.of(config.kafka().topics().transactions(), config.kafka().topics().labels()));
+        return consumer.subscribe(java.util.Set.of(
+                config.kafka().topics().transactions(), config.kafka().topics().labels()));
     }
 
     @Override
@@ -102,12 +106,14 @@ public final class KafkaIngestVerticle extends VerticleBase {
         try {
             Object parsed = record.value() == null ? null : Json.decodeValue(record.value());
             if (!(parsed instanceof JsonObject json)) {
-                deadLetter(record, "json_object", null, "record value must be a JSON object").onComplete(v -> done(tp, record));
+                deadLetter(record, "json_object", null, "record value must be a JSON object")
+                        .onComplete(v -> done(tp, record));
                 return;
             }
             if (isLabel) {
                 Label label = validator.parseLabel(json.getMap());
-                vertx.eventBus().<LabelResult>request(Addresses.LABELS_APPLY, label, pipelineDelivery)
+                vertx.eventBus()
+                        .<LabelResult>request(Addresses.LABELS_APPLY, label, pipelineDelivery)
                         .<Void>mapEmpty()
                         .recover(e -> deadLetter(record, "label_failed", "transactionId", e.getMessage()))
                         .onComplete(v -> done(tp, record));
@@ -115,7 +121,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
             }
             tx = validator.parse(json.getMap());
         } catch (DecodeException e) {
-            deadLetter(record, "malformed_json", null, "record value is not valid JSON").onComplete(v -> done(tp, record));
+            deadLetter(record, "malformed_json", null, "record value is not valid JSON")
+                    .onComplete(v -> done(tp, record));
             return;
         } catch (ValidationException e) {
             deadLetter(record, e.rule(), e.field(), e.getMessage()).onComplete(v -> done(tp, record));
@@ -138,21 +145,33 @@ public final class KafkaIngestVerticle extends VerticleBase {
      * Decides one record, retrying transient failures with capped exponential back-off for as long as a
      * claim left by a dead node can take to be taken over, plus a margin; only then to the DLQ.
      */
-    private Future<Void> process(KafkaConsumerRecord<String, String> record, Transaction tx, int attempt, long firstNanos) {
+    private Future<Void> process(
+            KafkaConsumerRecord<String, String> record, Transaction tx, int attempt, long firstNanos) {
         ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
-        return vertx.eventBus().<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)
+        return vertx.eventBus()
+                .<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)
                 .map(Message::body)
-                .compose(event -> producer.send(KafkaProducerRecord.create(config.kafka().topics().decisions(),
-                        tx.cardId(), DecisionJson.event(event).encode())).<Void>mapEmpty())
+                .compose(event -> producer.send(KafkaProducerRecord.create(
+                                config.kafka().topics().decisions(),
+                                tx.cardId(),
+                                DecisionJson.event(event).encode()))
+                        .<Void>mapEmpty())
                 .recover(e -> {
                     int code = e instanceof ReplyException re ? re.failureCode() : -1;
-                    if (code == dev.fraudscore.node.bus.Codes.CONFLICT && e.getMessage().startsWith("idempotency_conflict")) {
+                    if (code == dev.fraudscore.node.bus.Codes.CONFLICT
+                            && e.getMessage().startsWith("idempotency_conflict")) {
                         return deadLetter(record, "idempotency_conflict", "transactionId", e.getMessage());
                     }
                     long elapsedMs = (System.nanoTime() - firstNanos) / 1_000_000;
                     if (elapsedMs > config.features().inProgressStaleMs() + RETRY_MARGIN_MS) {
-                        LOG.error("record {}-{}@{} failed {} times over {} ms, to DLQ: {}", record.topic(), record.partition(),
-                                record.offset(), attempt, elapsedMs, e.toString());
+                        LOG.error(
+                                "record {}-{}@{} failed {} times over {} ms, to DLQ: {}",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                attempt,
+                                elapsedMs,
+                                e.toString());
                         return deadLetter(record, "processing_failed", null, e.getMessage());
                     }
                     long backoff = Math.min(50L << Math.min(attempt, 10), 1000);
@@ -162,15 +181,20 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
     /** Consumer lag: the end offsets of the assigned partitions minus this consumer's positions. */
     private void measureLag() {
-        consumer.assignment().compose(parts -> parts.isEmpty() ? Future.succeededFuture(0L)
-                : consumer.endOffsets(parts).compose(ends -> {
-                    List<Future<Long>> behind = new java.util.ArrayList<>();
-                    for (TopicPartition tp : parts) {
-                        long end = ends.getOrDefault(tp, 0L);
-                        behind.add(consumer.position(tp).map(position -> Math.max(0, end - position)));
-                    }
-                    return Future.all(behind).map(all -> behind.stream().mapToLong(Future::result).sum());
-                }))
+        consumer.assignment()
+                .compose(parts -> parts.isEmpty()
+                        ? Future.succeededFuture(0L)
+                        : consumer.endOffsets(parts).compose(ends -> {
+                            List<Future<Long>> behind = new java.util.ArrayList<>();
+                            for (TopicPartition tp : parts) {
+                                long end = ends.getOrDefault(tp, 0L);
+                                behind.add(consumer.position(tp).map(position -> Math.max(0, end - position)));
+                            }
+                            return Future.all(behind)
+                                    .map(all -> behind.stream()
+                                            .mapToLong(Future::result)
+                                            .sum());
+                        }))
                 .onSuccess(v -> lag = v)
                 .onFailure(e -> LOG.debug("lag not measured: {}", e.toString()));
     }
@@ -184,17 +208,29 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
 
     /** Publishes the original record to the DLQ with the reason; completes when the DLQ has it. */
-    private Future<Void> deadLetter(KafkaConsumerRecord<String, String> record, String rule, String field, String message) {
+    private Future<Void> deadLetter(
+            KafkaConsumerRecord<String, String> record, String rule, String field, String message) {
         JsonObject reason = new JsonObject()
-                .put("error", message).put("rule", rule).put("field", field)
-                .put("topic", record.topic()).put("partition", record.partition()).put("offset", record.offset())
+                .put("error", message)
+                .put("rule", rule)
+                .put("field", field)
+                .put("topic", record.topic())
+                .put("partition", record.partition())
+                .put("offset", record.offset())
                 .put("record", record.value());
-        KafkaProducerRecord<String, String> dlq = KafkaProducerRecord.create(config.kafka().topics().dlq(), record.key(), reason.encode());
-        dlq.addHeaders(List.of(KafkaHeader.header("fraud.error.rule", rule),
+        KafkaProducerRecord<String, String> dlq =
+                KafkaProducerRecord.create(config.kafka().topics().dlq(), record.key(), reason.encode());
+        dlq.addHeaders(List.of(
+                KafkaHeader.header("fraud.error.rule", rule),
                 KafkaHeader.header("fraud.error.field", field == null ? "" : field)));
         LOG.info("record {}-{}@{} to DLQ: {}", record.topic(), record.partition(), record.offset(), message);
         return producer.send(dlq).<Void>mapEmpty().recover(e -> {
-            LOG.error("DLQ publish failed for {}-{}@{}: {}; retrying", record.topic(), record.partition(), record.offset(), e.toString());
+            LOG.error(
+                    "DLQ publish failed for {}-{}@{}: {}; retrying",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.toString());
             return vertx.timer(1000).compose(v -> deadLetter(record, rule, field, message));
         });
     }

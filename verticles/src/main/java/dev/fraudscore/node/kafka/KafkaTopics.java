@@ -1,25 +1,23 @@
 package dev.fraudscore.node.kafka;
 
 import dev.fraudscore.node.config.NodeConfig;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates the node's topics when they are missing. Blocking: called at start-up, before Vert.x. */
 public final class KafkaTopics {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
 
-    private KafkaTopics() {
-    }
+    private KafkaTopics() {}
 
     public static void ensure(NodeConfig.Kafka kafka) throws Exception {
         if (!kafka.createTopics()) {
@@ -44,7 +42,9 @@ public final class KafkaTopics {
                     throw e;
                 }
             }
-            LOG.info("created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
+            LOG.info(
+                    "created Kafka topics {}",
+                    missing.stream().map(NewTopic::name).toList());
         }
     }
 }

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 public final class OffsetTracker<P> {
     private static final class Partition {
         final TreeSet<Long> inFlight = new TreeSet<>();
-        long next = -1;         // one past the highest offset seen
-        long committed = -1;    // last position handed out for commit
+        long next = -1; // one past the highest offset seen
+        long committed = -1; // last position handed out for commit
     }
 
     private final Map<P, Partition> partitions = new HashMap<>();

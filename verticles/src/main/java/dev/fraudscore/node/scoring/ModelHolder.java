@@ -5,13 +5,12 @@ import dev.fraudscore.model.FraudModel;
 import dev.fraudscore.model.ModelLoadException;
 import dev.fraudscore.node.config.ConfigException;
 import dev.fraudscore.node.config.NodeConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The models this node serves: the champion, which decides, and an optional challenger scored in shadow.
@@ -49,8 +48,12 @@ public final class ModelHolder {
     /** Loads and checks a model (blocking); thresholds from the config when set there, else from the model. */
     public static Served load(Path metadata, NodeConfig.Decision d) throws ModelLoadException {
         FraudModel model = FraudModel.load(metadata);
-        double review = d.reviewThreshold() >= 0 ? d.reviewThreshold() : model.metadata().reviewThreshold();
-        double decline = d.declineThreshold() >= 0 ? d.declineThreshold() : model.metadata().declineThreshold();
+        double review = d.reviewThreshold() >= 0
+                ? d.reviewThreshold()
+                : model.metadata().reviewThreshold();
+        double decline = d.declineThreshold() >= 0
+                ? d.declineThreshold()
+                : model.metadata().declineThreshold();
         try {
             return new Served(model, new Thresholds(review, decline), metadata);
         } catch (IllegalArgumentException e) {
@@ -83,7 +86,10 @@ public final class ModelHolder {
         Served next = metadata == null ? null : withOverride(load(metadata, decisionConfig));
         Served old = challenger;
         challenger = next;
-        LOG.info("challenger model {} -> {}", old == null ? "none" : old.version(), next == null ? "none" : next.version());
+        LOG.info(
+                "challenger model {} -> {}",
+                old == null ? "none" : old.version(),
+                next == null ? "none" : next.version());
         if (old != null) {
             retire(old);
         }

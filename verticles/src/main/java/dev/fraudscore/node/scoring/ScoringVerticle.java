@@ -12,12 +12,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * XGBoost scoring, micro-batched. Rows queue on this verticle's event loop; a batch goes to the shared,
@@ -30,19 +29,19 @@ public final class ScoringVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringVerticle.class);
     public static final String POOL_NAME = "xgboost";
 
-    private record Pending(Message<FeatureVector> message, long enqueuedNanos) {
-    }
+    private record Pending(Message<FeatureVector> message, long enqueuedNanos) {}
 
     /** One batch's scores from the champion and, when one runs, the challenger. */
-    private record Scored(List<FraudModel.Scored> champion, List<FraudModel.Scored> challenger) {
-    }
+    private record Scored(List<FraudModel.Scored> champion, List<FraudModel.Scored> challenger) {}
 
     private final NodeConfig.Scoring config;
     private final ModelHolder model;
     private final DistributionSummary batchSizes;
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** Rows with a caller waiting (HTTP) and rows from the stream (Kafka); a batch takes the interactive ones first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
     private final ArrayDeque<Pending> bulk = new ArrayDeque<>();
     private WorkerExecutor pool;
     private int batchesInFlight;
@@ -51,19 +50,28 @@ public final class ScoringVerticle extends VerticleBase {
     public ScoringVerticle(NodeConfig.Scoring config, ModelHolder model, MeterRegistry registry) {
         this.config = config;
         this.model = model;
-        this.batchSizes = DistributionSummary.builder("fraud.scoring.batch.size").baseUnit("rows")
-                .description("rows per XGBoost call").register(registry);
+        this.batchSizes = DistributionSummary.builder("fraud.scoring.batch.size")
+                .baseUnit("rows")
+                .description("rows per XGBoost call")
+                .register(registry);
         String instance = Integer.toString(INSTANCES.incrementAndGet());
-        io.micrometer.core.instrument.Gauge.builder("fraud.scoring.queue.depth", this, v -> v.queue.size() + v.bulk.size())
-                .description("rows waiting for a scoring worker").tag("instance", instance).register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "fraud.scoring.queue.depth", this, v -> v.queue.size() + v.bulk.size())
+                .description("rows waiting for a scoring worker")
+                .tag("instance", instance)
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("fraud.scoring.batches.inflight", this, v -> v.batchesInFlight)
-                .description("batches on the worker pool (saturated at scoring.workerPoolSize)").tag("instance", instance).register(registry);
+                .description("batches on the worker pool (saturated at scoring.workerPoolSize)")
+                .tag("instance", instance)
+                .register(registry);
     }
 
     @Override
     public Future<?> start() {
         pool = vertx.createSharedWorkerExecutor(POOL_NAME, config.workerPoolSize());
-        return vertx.eventBus().<FeatureVector>localConsumer(Addresses.SCORING_SCORE, this::enqueue).completion();
+        return vertx.eventBus()
+                .<FeatureVector>localConsumer(Addresses.SCORING_SCORE, this::enqueue)
+                .completion();
     }
 
     @Override
@@ -112,24 +120,44 @@ public final class ScoringVerticle extends VerticleBase {
         ModelHolder.Served challenger = model.challenger();
         batchSizes.record(n);
         batchesInFlight++;
-        pool.executeBlocking(() -> new Scored(champion.model().score(rows, config.topReasons()),
-                challenger == null ? null : challenger.model().score(rows, 0)), false).onComplete(ar -> {
-            batchesInFlight--;
-            if (ar.succeeded()) {
-                List<FraudModel.Scored> scored = ar.result().champion();
-                List<FraudModel.Scored> shadow = ar.result().challenger();
-                for (int i = 0; i < n; i++) {
-                    FraudModel.Scored s = scored.get(i);
-                    batch.get(i).message().reply(new ScoreResult(s.score(), s.reasons(), champion.version(), champion.thresholds(), n,
-                            shadow == null ? Double.NaN : shadow.get(i).score(), challenger == null ? null : challenger.version()));
-                }
-            } else {
-                LOG.error("scoring a batch of {} failed: {}", n, ar.cause().toString());
-                for (Pending p : batch) {
-                    p.message().fail(Codes.UNAVAILABLE, "scoring failed: " + ar.cause().getMessage());
-                }
-            }
-            drain();
-        });
+        pool.executeBlocking(
+                        () -> new Scored(
+                                champion.model().score(rows, config.topReasons()),
+                                challenger == null ? null : challenger.model().score(rows, 0)),
+                        false)
+                .onComplete(ar -> {
+                    batchesInFlight--;
+                    if (ar.succeeded()) {
+                        List<FraudModel.Scored> scored = ar.result().champion();
+                        List<FraudModel.Scored> shadow = ar.result().challenger();
+                        for (int i = 0; i < n; i++) {
+                            FraudModel.Scored s = scored.get(i);
+                            batch.get(i)
+                                    .message()
+                                    .reply(new ScoreResult(
+                                            s.score(),
+                                            s.reasons(),
+                                            champion.version(),
+                                            champion.thresholds(),
+                                            n,
+                                            shadow == null
+                                                    ? Double.NaN
+                                                    : shadow.get(i).score(),
+                                            challenger == null ? null : challenger.version()));
+                        }
+                    } else {
+                        LOG.error(
+                                "scoring a batch of {} failed: {}",
+                                n,
+                                ar.cause().toString());
+                        for (Pending p : batch) {
+                            p.message()
+                                    .fail(
+                                            Codes.UNAVAILABLE,
+                                            "scoring failed: " + ar.cause().getMessage());
+                        }
+                    }
+                    drain();
+                });
     }
 }

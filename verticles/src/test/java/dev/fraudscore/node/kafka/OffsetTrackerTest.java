@@ -1,10 +1,9 @@
 package dev.fraudscore.node.kafka;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class OffsetTrackerTest {
     @Test

@@ -9,8 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * timeout fails with the caller's own message.
  */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     /** A condition that may throw (JDBC, HTTP). */
     @FunctionalInterface

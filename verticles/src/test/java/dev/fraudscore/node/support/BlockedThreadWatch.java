@@ -2,7 +2,6 @@ package dev.fraudscore.node.support;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

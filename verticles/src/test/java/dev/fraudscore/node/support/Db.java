@@ -1,7 +1,6 @@
 package dev.fraudscore.node.support;
 
 import dev.fraudscore.testkit.TestPostgres;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,8 +17,8 @@ public final class Db implements AutoCloseable {
     private final Connection connection;
 
     public Db(String postgresUri) throws SQLException {
-        connection = DriverManager.getConnection(TestPostgres.jdbc(postgresUri), TestPostgres.user(postgresUri),
-                TestPostgres.password(postgresUri));
+        connection = DriverManager.getConnection(
+                TestPostgres.jdbc(postgresUri), TestPostgres.user(postgresUri), TestPostgres.password(postgresUri));
     }
 
     public List<Map<String, Object>> query(String sql, Object... params) throws SQLException {

@@ -1,7 +1,6 @@
 package dev.fraudscore.node.support;
 
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
 
 /** A plain JDK HTTP client for the node's API: the test talks to the node as a payments system would. */
 public final class Http {
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String base;
 
     public Http(int port) {
@@ -22,13 +23,18 @@ public final class Http {
     }
 
     public static JsonObject tx(String id, String card, String terminal, double amount) {
-        return new JsonObject().put("transactionId", id).put("cardId", card).put("terminalId", terminal)
-                .put("amount", amount).put("currency", "EUR")
+        return new JsonObject()
+                .put("transactionId", id)
+                .put("cardId", card)
+                .put("terminalId", terminal)
+                .put("amount", amount)
+                .put("currency", "EUR")
                 .put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     }
 
     public CompletableFuture<HttpResponse<String>> postAsync(String path, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -45,10 +51,12 @@ public final class Http {
     }
 
     public HttpResponse<String> delete(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,6 +2,13 @@ package dev.fraudscore.node.support;
 
 import dev.fraudscore.testkit.TestKafka;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -13,14 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /** Plain Kafka clients for tests, on the test thread (never an event loop). */
 public final class Kafka implements AutoCloseable {
@@ -49,15 +48,19 @@ public final class Kafka implements AutoCloseable {
     }
 
     /** Reads a topic from the beginning until {@code count} records match or the deadline passes; returns the matches. */
-    public List<ConsumerRecord<String, String>> read(String topic, int count, Duration timeout,
-                                                     java.util.function.Predicate<ConsumerRecord<String, String>> match) {
+    public List<ConsumerRecord<String, String>> read(
+            String topic,
+            int count,
+            Duration timeout,
+            java.util.function.Predicate<ConsumerRecord<String, String>> match) {
         Map<String, Object> c = new HashMap<>();
         c.put("bootstrap.servers", TestKafka.bootstrapServers());
         c.put("group.id", "test-reader-" + UUID.randomUUID());
         c.put("auto.offset.reset", "earliest");
         c.put("enable.auto.commit", "false");
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count && System.nanoTime() < deadline) {
@@ -82,17 +85,27 @@ public final class Kafka implements AutoCloseable {
 
     /** Total committed offsets of a group on a topic, and the topic's total end offsets. */
     public long[] committedAndEnd(String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()) {
+        for (var p : admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()) {
             request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
-        long c = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                .mapToLong(e -> e.getValue().offset()).sum();
-        long end = ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-        return new long[]{c, end};
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+        long c = committed.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic))
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+        long end = ends.values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                .sum();
+        return new long[] {c, end};
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.fraudscore.node.support;
 import dev.fraudscore.devinfra.FreePorts;
 import dev.fraudscore.testkit.TestKafka;
 import dev.fraudscore.testkit.TestPostgres;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,15 +53,33 @@ public final class NodeProcesses implements AutoCloseable {
 
     public void start(int i) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx768m", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "java.se",
-                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-Dhazelcast.phone.home.enabled=false",
-                "-cp", System.getProperty("java.class.path"), "dev.fraudscore.node.FraudNode"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("node-" + i + ".log").toFile()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xms256m",
+                "-Xmx768m",
+                "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
+                "--add-modules",
+                "java.se",
+                "--add-exports",
+                "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens",
+                "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens",
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                "-Dhazelcast.phone.home.enabled=false",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.fraudscore.node.FraudNode"));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logs.resolve("node-" + i + ".log").toFile()));
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("FRAUD_") && !k.equals("FRAUD_TEST_PG_URL"));
         env.remove("FRAUD_TEST_PG_URL");
@@ -102,19 +118,28 @@ public final class NodeProcesses implements AutoCloseable {
     public void awaitReady(int i, Duration timeout) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        boolean up = Await.until(() -> {
-            if (!processes[i].isAlive()) {
-                throw new IllegalStateException("node " + i + " exited with " + processes[i].exitValue() + "; see " + logs);
-            }
-            try {
-                return client.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-            } catch (IOException e) {
-                return false; // not listening yet
-            }
-        }, timeout, 200);
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
+        boolean up = Await.until(
+                () -> {
+                    if (!processes[i].isAlive()) {
+                        throw new IllegalStateException(
+                                "node " + i + " exited with " + processes[i].exitValue() + "; see " + logs);
+                    }
+                    try {
+                        return client.send(ready, HttpResponse.BodyHandlers.ofString())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException e) {
+                        return false; // not listening yet
+                    }
+                },
+                timeout,
+                200);
         if (!up) {
-            throw new IllegalStateException("node " + i + " not ready within " + timeout.toSeconds() + " s; see " + logs);
+            throw new IllegalStateException(
+                    "node " + i + " not ready within " + timeout.toSeconds() + " s; see " + logs);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.fraudscore.node.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.fraudscore.node.FraudNode;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A test node with an HTTP client and a connection to its audit database. Closing it stops the node and
@@ -16,7 +15,8 @@ public record RunningNode(FraudNode node, Http http, Db db) implements AutoClose
 
     public static RunningNode start(String name, Consumer<JsonObject> overrides) throws Exception {
         FraudNode node = TestNode.start(name, overrides);
-        return new RunningNode(node, new Http(node.httpPort()), new Db(node.config().postgres().url()));
+        return new RunningNode(
+                node, new Http(node.httpPort()), new Db(node.config().postgres().url()));
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.fraudscore.testkit.TestKafka;
 import dev.fraudscore.testkit.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -20,8 +19,7 @@ import java.util.function.Consumer;
  * the real model from models/.
  */
 public final class TestNode {
-    private TestNode() {
-    }
+    private TestNode() {}
 
     public static JsonObject config(String name) throws Exception {
         String unique = name + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -29,21 +27,35 @@ public final class TestNode {
         int hzPort = FreePorts.next();
         c.getJsonObject("node").put("id", unique);
         // a fixed admission limit: tests send bursts on a shared machine, where an adaptive one would refuse at random
-        c.getJsonObject("http").put("port", FreePorts.next()).put("host", "127.0.0.1").put("instances", 2).put("targetLatencyMs", 0);
+        c.getJsonObject("http")
+                .put("port", FreePorts.next())
+                .put("host", "127.0.0.1")
+                .put("instances", 2)
+                .put("targetLatencyMs", 0);
         c.getJsonObject("admin").put("port", 0);
         c.getJsonObject("postgres").put("url", TestPostgres.freshDatabase(name));
         JsonObject kafka = c.getJsonObject("kafka");
-        kafka.put("bootstrapServers", TestKafka.bootstrapServers()).put("groupId", unique).put("commitIntervalMs", 100);
-        kafka.getJsonObject("topics").put("transactions", unique + ".transactions").put("decisions", unique + ".decisions")
-                .put("alerts", unique + ".fraud-alerts").put("dlq", unique + ".transactions.dlq");
-        c.getJsonObject("cluster").put("name", unique).put("port", hzPort)
+        kafka.put("bootstrapServers", TestKafka.bootstrapServers())
+                .put("groupId", unique)
+                .put("commitIntervalMs", 100);
+        kafka.getJsonObject("topics")
+                .put("transactions", unique + ".transactions")
+                .put("decisions", unique + ".decisions")
+                .put("alerts", unique + ".fraud-alerts")
+                .put("dlq", unique + ".transactions.dlq");
+        c.getJsonObject("cluster")
+                .put("name", unique)
+                .put("port", hzPort)
                 .put("members", new JsonArray().add("127.0.0.1:" + hzPort));
-        c.getJsonObject("scoring").put("modelPath", Path.of("../models/fraud-model.json").toString());
+        c.getJsonObject("scoring")
+                .put("modelPath", Path.of("../models/fraud-model.json").toString());
         // correctness tests on a cold JVM on a shared 2-core machine: deadlines far above any warm latency
         c.getJsonObject("features").put("timeoutMs", 5000);
         c.getJsonObject("scoring").put("timeoutMs", 5000);
         c.getJsonObject("http").put("requestTimeoutMs", 20000);
-        c.getJsonObject("audit").put("spoolDir", Files.createTempDirectory("audit-spool").toString()).put("maxDelayMs", 20);
+        c.getJsonObject("audit")
+                .put("spoolDir", Files.createTempDirectory("audit-spool").toString())
+                .put("maxDelayMs", 20);
         return c;
     }
 
