@@ -64,26 +64,14 @@ await_ready() {
 }
 
 write_haproxy() {
+  # the settings live once, in ops/haproxy/haproxy.cfg (also docker-compose's); only addresses are replaced here
   local n; n=$(nodes_count)
-  {
-    echo "global"
-    echo "  maxconn 4096"
-    echo "defaults"
-    echo "  mode http"
-    echo "  timeout connect 1s"
-    echo "  timeout client 30s"
-    echo "  timeout server 30s"
-    echo "  retries 2"
-    echo "  option redispatch 1"
-    echo "frontend fraud"
-    echo "  bind 127.0.0.1:$LB_PORT"
-    echo "  default_backend nodes"
-    echo "backend nodes"
-    echo "  balance roundrobin"
-    echo "  option httpchk GET /health/ready"
-    echo "  default-server inter 500ms fall 2 rise 2"
-    for i in $(seq 1 "$n"); do echo "  server node-$i 127.0.0.1:$((18080 + i)) check"; done
-  } > "$DIR/haproxy.cfg"
+  awk -v bind="127.0.0.1:$LB_PORT" -v n="$n" '
+    /^  bind / { print "  bind " bind; next }
+    /^  server / { next }
+    { print }
+    /^  default-server / { for (i = 1; i <= n; i++) printf "  server node-%d 127.0.0.1:%d check\n", i, 18080 + i }
+  ' ops/haproxy/haproxy.cfg > "$DIR/haproxy.cfg"
 }
 
 case "${1:-}" in

@@ -32,12 +32,8 @@ pick_java() {
 pick_java || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
 
-# Flags every node JVM gets: Hazelcast's documented opens, native access for XGBoost's JNI library.
-FRAUD_JVM_FLAGS="--enable-native-access=ALL-UNNAMED --add-modules java.se \
---add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
---add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED \
---add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Dhazelcast.phone.home.enabled=false \
--Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+# Flags every node JVM gets (one file, shared with the tests and the container image).
+FRAUD_JVM_FLAGS="@ops/jvm.options"
 NODE_CP="verticles/target/fraudscore-node.jar:verticles/target/lib/*"
 
 # The bench module (replay, evaluator, drill, smoke benchmark): built, then run with its classpath.

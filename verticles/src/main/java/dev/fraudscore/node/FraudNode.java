@@ -1,5 +1,6 @@
 package dev.fraudscore.node;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.fraudscore.devinfra.EmbeddedPostgresServer;
 import dev.fraudscore.devinfra.KafkaBroker;
 import dev.fraudscore.domain.Thresholds;
@@ -12,7 +13,9 @@ import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.ConfigException;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.decision.DecisionPolicy;
 import dev.fraudscore.node.decision.DecisionVerticle;
+import dev.fraudscore.node.decision.StageDeadlines;
 import dev.fraudscore.node.features.FeaturesVerticle;
 import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.health.HealthVerticle;
@@ -23,6 +26,7 @@ import dev.fraudscore.node.kafka.KafkaTopics;
 import dev.fraudscore.node.labels.LabelsVerticle;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringVerticle;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
@@ -36,6 +40,8 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -183,45 +189,57 @@ public final class FraudNode implements AutoCloseable {
 
     private static int[] deploy(
             Vertx vertx,
-            NodeConfig config,
+            NodeConfig c,
             HazelcastClusterManager cluster,
             ModelHolder holder,
             PrometheusMeterRegistry registry)
             throws Exception {
-        var hz = cluster.getHazelcastInstance();
-        NodeConfig c = config;
-        await(deploy(vertx, () -> new AuditVerticle(c, registry), c.audit().instances()));
-        await(deploy(vertx, () -> new AlertsVerticle(c), c.alerts().instances()));
+        HazelcastInstance hz = cluster.getHazelcastInstance();
+        String node = c.nodeId();
+        await(deploy(
+                vertx,
+                () -> new AuditVerticle(c.audit(), c.postgres(), node, registry),
+                c.audit().instances()));
+        await(deploy(
+                vertx, () -> new AlertsVerticle(c.kafka(), node), c.alerts().instances()));
         await(deploy(
                 vertx,
                 () -> new ScoringVerticle(c.scoring(), holder, registry),
                 c.scoring().instances()));
         // 0 instances: one per event loop, so that every loop has the pipeline's hops beside it (LoopRoutes)
-        int loops = c.eventLoops() > 0 ? c.eventLoops() : io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        int loops = c.loops();
         LoopRoutes routes = new LoopRoutes();
+        StageDeadlines.BySource deadlines = StageDeadlines.BySource.from(c);
         await(deploy(
                 vertx,
-                () -> new FeaturesVerticle(hz, c.features().timeoutMs(), routes),
+                () -> new FeaturesVerticle(hz, deadlines, routes),
                 c.features().instances() == 0 ? loops : c.features().instances()));
+        DecisionPolicy policy = new DecisionPolicy(node, c.decision().failMode());
         await(deploy(
                 vertx,
-                () -> new DecisionVerticle(c, hz, holder, registry, routes),
+                () -> new DecisionVerticle(
+                        deadlines, c.decision().auditAckTimeoutMs(), policy, hz, holder, registry, routes),
                 c.decision().instances() == 0 ? loops : c.decision().instances()));
-        await(deploy(vertx, () -> new LabelsVerticle(c, hz), c.labels().instances()));
+        await(deploy(
+                vertx,
+                () -> new LabelsVerticle(c.labels(), c.postgres(), hz),
+                c.labels().instances()));
         if (c.kafka().instances() > 0) {
             await(deploy(
-                    vertx, () -> new KafkaIngestVerticle(c, registry), c.kafka().instances()));
+                    vertx,
+                    () -> new KafkaIngestVerticle(c.kafka(), node, registry),
+                    c.kafka().instances()));
         }
-        Health health = new Health();
-        await(vertx.deployVerticle(new HealthVerticle(c, hz, holder, health)));
+        Health health = new Health(HealthVerticle.CHECKS);
+        await(vertx.deployVerticle(new HealthVerticle(c.health(), c.postgres(), c.kafka(), hz, health)));
         NodeConfig.Http hc = c.http();
         AdmissionLimit admission = new AdmissionLimit(
                 Math.min(hc.minInFlight(), hc.maxInFlight()), hc.maxInFlight(), hc.targetLatencyMs() * 1000);
         vertx.setPeriodic(ADMISSION_TICK_MS, id -> admission.adjust());
-        io.micrometer.core.instrument.Gauge.builder("fraud.http.inflight", admission, AdmissionLimit::inFlight)
+        Gauge.builder("fraud.http.inflight", admission, AdmissionLimit::inFlight)
                 .description("authorize-checks being decided on this node")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("fraud.http.limit", admission, AdmissionLimit::limit)
+        Gauge.builder("fraud.http.limit", admission, AdmissionLimit::limit)
                 .description(
                         "authorize-checks the node takes at once now (adaptive, within http.minInFlight..maxInFlight)")
                 .register(registry);
@@ -229,14 +247,14 @@ public final class FraudNode implements AutoCloseable {
         await(deploy(
                 vertx,
                 () -> {
-                    HttpIngestVerticle v = new HttpIngestVerticle(c, registry, health, admission, routes);
+                    HttpIngestVerticle v = new HttpIngestVerticle(hc, node, registry, health, admission, routes);
                     synchronized (http) {
                         http.add(v);
                     }
                     return v;
                 },
-                c.http().instances() == 0 ? loops : c.http().instances()));
-        AdminVerticle admin = new AdminVerticle(c, holder);
+                hc.instances() == 0 ? loops : hc.instances()));
+        AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder);
         await(vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }
@@ -286,7 +304,7 @@ public final class FraudNode implements AutoCloseable {
                         + " -H 'Content-Type: application/json' \\",
                 "    -d '{\"transactionId\":\"demo-1\",\"cardId\":\"card_tok_123\",\"terminalId\":\"term-42\",\"amount\":249.90,"
                         + "\"currency\":\"EUR\",\"timestamp\":\""
-                        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}'",
+                        + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}'",
                 "");
     }
 

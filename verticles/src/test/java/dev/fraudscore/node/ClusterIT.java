@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes in three JVM processes, one Hazelcast cluster on loopback: velocity exact whichever node a
@@ -179,7 +182,7 @@ class ClusterIT {
         String metrics = http[0].get("/metrics").body();
         Matcher m = Pattern.compile("fraud_decisions_total\\{[^}]*instance=\"(\\d+)\"[^}]*} ([0-9.E]+)")
                 .matcher(metrics);
-        Map<String, Double> byInstance = new java.util.HashMap<>();
+        Map<String, Double> byInstance = new HashMap<>();
         while (m.find()) {
             byInstance.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
         }
@@ -229,7 +232,7 @@ class ClusterIT {
 
     @Test
     @Order(4)
-    void modelSwapOnOneNodeReachesEveryNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void modelSwapOnOneNodeReachesEveryNode(@TempDir Path dir) throws Exception {
         Path served = Path.of("../models/fraud-model.json");
         Files.copy(served.resolveSibling("fraud-model.ubj"), dir.resolve("fraud-model.ubj"));
         Files.writeString(
@@ -279,7 +282,7 @@ class ClusterIT {
         assertEquals(PER_CARD + 3.0, cardCount("rejoined-0"));
     }
 
-    private static void awaitModels(int node, java.util.function.Predicate<JsonObject> condition) throws Exception {
+    private static void awaitModels(int node, Predicate<JsonObject> condition) throws Exception {
         JsonObject[] models = new JsonObject[1];
         boolean converged = Await.until(
                 () -> condition.test(

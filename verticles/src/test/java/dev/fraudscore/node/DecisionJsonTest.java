@@ -2,11 +2,11 @@ package dev.fraudscore.node;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
-import dev.fraudscore.node.bus.Decision;
-import dev.fraudscore.node.bus.StageTimings;
 import dev.fraudscore.node.json.DecisionJson;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -6,12 +6,14 @@ import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
+import dev.fraudscore.testkit.TestPostgres;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -89,13 +91,10 @@ class DegradedAndSpoolIT {
     @Test
     void auditRowsRefusedByPostgresWaitInTheSpoolAndArriveLater() throws Exception {
         it.db().query("SELECT 1");
-        try (var s = java.sql.DriverManager.getConnection(
-                        dev.fraudscore.testkit.TestPostgres.jdbc(
-                                it.node().config().postgres().url()),
-                        dev.fraudscore.testkit.TestPostgres.user(
-                                it.node().config().postgres().url()),
-                        dev.fraudscore.testkit.TestPostgres.password(
-                                it.node().config().postgres().url()))
+        try (var s = DriverManager.getConnection(
+                        TestPostgres.jdbc(it.node().config().postgres().url()),
+                        TestPostgres.user(it.node().config().postgres().url()),
+                        TestPostgres.password(it.node().config().postgres().url()))
                 .createStatement()) {
             s.execute("CREATE FUNCTION audit.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                     + "RAISE EXCEPTION 'audit outage drill'; END $$");

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -246,11 +247,9 @@ public final class Drill {
                 "  HTTP requests        %,d sent, %,d decided at the first attempt, %,d needed retries, %,d never decided%n",
                 sent.get(), firstTryOk.get(), retried.get(), neverDecided.get());
         System.out.printf(
-                "  failed attempts      %,d by cause %s%n",
-                failedAttempts.get(), new java.util.TreeMap<>(failureCauses));
+                "  failed attempts      %,d by cause %s%n", failedAttempts.get(), new TreeMap<>(failureCauses));
         System.out.printf(
-                "  failures by second   %s (t = seconds since the load began)%n",
-                new java.util.TreeMap<>(failuresBySecond));
+                "  failures by second   %s (t = seconds since the load began)%n", new TreeMap<>(failuresBySecond));
         System.out.printf("  recovery             last failed attempt %.2f s after the kill%n", recovery);
         System.out.printf(
                 "  rejoin               node-%d served traffic %.1f s after its restart began%n",

@@ -2,7 +2,9 @@ package dev.fraudscore.bench;
 
 import dev.fraudscore.features.LabelSchedule;
 import dev.fraudscore.model.HandbookCsv;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -267,7 +269,7 @@ public final class Replay {
     static final class HttpSink implements Sink {
         private final Vertx vertx = Vertx.vertx();
         /** Every request starts on this one event-loop context, never from the reading thread. */
-        private final io.vertx.core.Context context = vertx.getOrCreateContext();
+        private final Context context = vertx.getOrCreateContext();
 
         private final HttpClient client;
         private final int concurrency;
@@ -319,7 +321,7 @@ public final class Replay {
         }
 
         private Future<JsonObject> post(String path, JsonObject body) {
-            io.vertx.core.Promise<JsonObject> promise = io.vertx.core.Promise.promise();
+            Promise<JsonObject> promise = Promise.promise();
             context.runOnContext(v -> send(path, body).onComplete(promise));
             return promise.future();
         }

@@ -1,6 +1,9 @@
 package dev.fraudscore.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -8,6 +11,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -157,9 +161,7 @@ public final class SmokeBench {
 
     /** CPU time of this JVM (the load generator), from the platform MXBean. */
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     record Result(
@@ -218,8 +220,8 @@ public final class SmokeBench {
     }
 
     /** A do-nothing verticle, deployed once per generator loop: each deployment gets the next event loop. */
-    static final class LoopHolder extends io.vertx.core.VerticleBase {
-        static io.vertx.core.Context deploy(Vertx vertx) {
+    static final class LoopHolder extends VerticleBase {
+        static Context deploy(Vertx vertx) {
             LoopHolder h = new LoopHolder();
             vertx.deployVerticle(h).await();
             return h.context;
@@ -232,7 +234,7 @@ public final class SmokeBench {
      */
     static final class Load {
         private final HttpClient[] clients;
-        private final io.vertx.core.Context[] contexts;
+        private final Context[] contexts;
         private final String run;
         private final int cards;
         private final int terminals;
@@ -240,7 +242,7 @@ public final class SmokeBench {
 
         Load(Vertx vertx, URI url, int threads, int concurrency, String run, int cards, int terminals) {
             this.clients = new HttpClient[threads];
-            this.contexts = new io.vertx.core.Context[threads];
+            this.contexts = new Context[threads];
             for (int k = 0; k < threads; k++) {
                 contexts[k] = LoopHolder.deploy(vertx);
                 clients[k] = vertx.httpClientBuilder()
@@ -305,7 +307,7 @@ public final class SmokeBench {
         }
 
         /** Sends one authorize-check; counts its status and, for a 200, its decision; answers the status. */
-        private static Vertx vertx(io.vertx.core.Context context) {
+        private static Vertx vertx(Context context) {
             return context.owner();
         }
 

@@ -1,5 +1,6 @@
 package dev.fraudscore.devinfra;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class BrokerClasspath {
             Path file = module.resolve("broker.classpath");
             if (Files.isRegularFile(file) && Files.isDirectory(module.resolve("classes"))) {
                 try {
-                    return Files.readString(file).trim() + java.io.File.pathSeparator + module.resolve("classes");
+                    return Files.readString(file).trim() + File.pathSeparator + module.resolve("classes");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

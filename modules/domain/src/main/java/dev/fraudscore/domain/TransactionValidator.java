@@ -1,6 +1,9 @@
 package dev.fraudscore.domain;
 
 import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -222,8 +225,8 @@ public final class TransactionValidator {
         // Only called on strings containing ':' and made of hex digits, ':' and '.', which the JDK parses
         // as a literal without any name lookup.
         try {
-            return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(s) instanceof Inet6Address;
+        } catch (UnknownHostException e) {
             return false;
         }
     }

@@ -2,7 +2,9 @@ package dev.fraudscore.features;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VelocityStateTest {
@@ -127,12 +129,12 @@ class VelocityStateTest {
 
     @Test
     void labelScheduleReleasesInEventTimeOrderAfterTheDelay() {
-        LabelSchedule<String> schedule = new LabelSchedule<>(java.time.Duration.ofDays(7));
+        LabelSchedule<String> schedule = new LabelSchedule<>(Duration.ofDays(7));
         schedule.add(T0 + 5, "late");
         schedule.add(T0, "early");
-        assertEquals(java.util.List.of(), schedule.due(T0 + 7 * DAY - 1));
-        assertEquals(java.util.List.of("early"), schedule.due(T0 + 7 * DAY));
-        assertEquals(java.util.List.of("late"), schedule.due(T0 + 8 * DAY));
+        assertEquals(List.of(), schedule.due(T0 + 7 * DAY - 1));
+        assertEquals(List.of("early"), schedule.due(T0 + 7 * DAY));
+        assertEquals(List.of("late"), schedule.due(T0 + 8 * DAY));
         assertEquals(0, schedule.size());
     }
 

@@ -1,6 +1,9 @@
 package dev.fraudscore.model;
 
+import dev.fraudscore.features.VelocityState;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,7 +76,7 @@ public final class Evaluator {
                     "warning: %,d test transactions have no scored decision in the audit table%n", missing[0]);
         }
         List<HandbookProtocol.Row> kept = HandbookProtocol.removeKnownCompromised(
-                test, trainFraudCards, fraudCardsByDay, dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
+                test, trainFraudCards, fraudCardsByDay, VelocityState.LABEL_DELAY_DAYS);
         HandbookProtocol.Result r = HandbookProtocol.evaluate(kept, 100);
         System.out.printf(
                 "online scores from the audit table: %,d test transactions scored, %,d after the protocol (%d frauds)%n",
@@ -97,8 +100,7 @@ public final class Evaluator {
     private static final String END = "<!-- /online-replay -->";
 
     /** Writes (or replaces) the online-replay section of a model card. */
-    static void writeCard(Path card, HandbookProtocol.Result r, int scored, Map<String, String> o)
-            throws java.io.IOException {
+    static void writeCard(Path card, HandbookProtocol.Result r, int scored, Map<String, String> o) throws IOException {
         StringBuilder s =
                 new StringBuilder(BEGIN).append("\n## Results of the running platform (online features, replay)\n\n");
         s.append(String.format(
@@ -114,11 +116,11 @@ public final class Evaluator {
         s.append("| book: best XGBoost per metric | 0.872 | 0.694 | 0.304 |\n\n")
                 .append(END)
                 .append('\n');
-        String text = java.nio.file.Files.exists(card) ? java.nio.file.Files.readString(card) : "";
+        String text = Files.exists(card) ? Files.readString(card) : "";
         int b = text.indexOf(BEGIN);
         int e = text.indexOf(END);
         text = b >= 0 && e > b ? text.substring(0, b) + s + text.substring(e + END.length() + 1) : text + "\n" + s;
-        java.nio.file.Files.writeString(card, text);
+        Files.writeString(card, text);
     }
 
     /** transaction id -> score of non-degraded decisions whose event time is in the range. */

@@ -1,10 +1,13 @@
 package dev.fraudscore.model;
 
 import dev.fraudscore.features.Feature;
+import dev.fraudscore.features.VelocityState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,7 @@ public final class Trainer {
         training.put("testRowsAfterProtocol", result.transactions());
         training.put("testFraudsAfterProtocol", result.frauds());
         training.put("rounds", o.trees());
-        training.put("labelDelayDays", dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
+        training.put("labelDelayDays", VelocityState.LABEL_DELAY_DAYS);
         ModelMetadata meta = new ModelMetadata(
                 version,
                 MODEL_FILE,
@@ -145,16 +148,13 @@ public final class Trainer {
     }
 
     static List<HandbookProtocol.Row> testRows(HandbookReplay replay, float[] scores) {
-        List<HandbookProtocol.Row> rows = new java.util.ArrayList<>(scores.length);
+        List<HandbookProtocol.Row> rows = new ArrayList<>(scores.length);
         for (int i = 0; i < scores.length; i++) {
             HandbookReplay.Sample s = replay.test.get(i);
             rows.add(new HandbookProtocol.Row(s.card(), s.day(), scores[i], s.label()));
         }
         return HandbookProtocol.removeKnownCompromised(
-                rows,
-                replay.trainFraudCards(),
-                replay.fraudCardsByDay,
-                dev.fraudscore.features.VelocityState.LABEL_DELAY_DAYS);
+                rows, replay.trainFraudCards(), replay.fraudCardsByDay, VelocityState.LABEL_DELAY_DAYS);
     }
 
     static HandbookProtocol.Result evaluate(HandbookReplay replay, float[] scores) {
@@ -196,10 +196,10 @@ public final class Trainer {
 
         void add(float[] row, int label) {
             if ((size + 1) * Feature.COUNT > data.length) {
-                data = java.util.Arrays.copyOf(data, data.length * 2);
+                data = Arrays.copyOf(data, data.length * 2);
             }
             if (size >= labels.length) {
-                labels = java.util.Arrays.copyOf(labels, labels.length * 2);
+                labels = Arrays.copyOf(labels, labels.length * 2);
             }
             System.arraycopy(row, 0, data, size * Feature.COUNT, Feature.COUNT);
             labels[size++] = label;
@@ -215,11 +215,11 @@ public final class Trainer {
         }
 
         float[] matrix() {
-            return java.util.Arrays.copyOf(data, size * Feature.COUNT);
+            return Arrays.copyOf(data, size * Feature.COUNT);
         }
 
         int[] labels() {
-            return java.util.Arrays.copyOf(labels, size);
+            return Arrays.copyOf(labels, size);
         }
 
         float[] floatLabels() {

@@ -1,10 +1,14 @@
 package dev.fraudscore.node.admin;
 
 import dev.fraudscore.domain.Thresholds;
+import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.model.ModelLoadException;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.ModelChange;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.failure.ApiError;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.http.HttpErrors;
 import dev.fraudscore.node.scoring.ModelHolder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,41 +28,47 @@ import org.slf4j.LoggerFactory;
  * Model management on its own port (loopback by default). A change is applied on this node first (a
  * refused model answers 422 with the reason while the current one serves), then published to every node
  * of the cluster, which applies the same change (model files at the same path on every node).
+ *
  * <ul>
- *   <li>{@code GET /admin/models}</li>
- *   <li>{@code POST /admin/models/champion} {@code {"path": "models/fraud-model.json"}} (no path: reload the configured one)</li>
- *   <li>{@code POST /admin/models/challenger} {@code {"path": ...}}; {@code DELETE /admin/models/challenger}</li>
- *   <li>{@code POST /admin/thresholds} {@code {"review": 0.5, "decline": 0.9}}</li>
+ *   <li>{@code GET /admin/models}
+ *   <li>{@code POST /admin/models/champion} {@code {"path": "models/fraud-model.json"}} (no path: reload the
+ *       configured one)
+ *   <li>{@code POST /admin/models/challenger} {@code {"path": ...}}; {@code DELETE /admin/models/challenger}
+ *   <li>{@code POST /admin/thresholds} {@code {"review": 0.5, "decline": 0.9}}
  * </ul>
  */
 public final class AdminVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
-    private final NodeConfig config;
+    private static final int MAX_BODY_BYTES = 4096;
+
+    private final NodeConfig.Admin config;
+    private final Path configuredModel;
+    private final String nodeId;
     private final ModelHolder models;
     private HttpServer server;
 
-    public AdminVerticle(NodeConfig config, ModelHolder models) {
+    public AdminVerticle(NodeConfig.Admin config, Path configuredModel, String nodeId, ModelHolder models) {
         this.config = config;
+        this.configuredModel = configuredModel;
+        this.nodeId = nodeId;
         this.models = models;
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(4096));
+        router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/admin/models").handler(ctx -> ctx.json(describe()));
         router.post("/admin/models/champion").handler(ctx -> change(ctx, "champion"));
         router.post("/admin/models/challenger").handler(ctx -> change(ctx, "challenger"));
         router.delete("/admin/models/challenger").handler(ctx -> change(ctx, "challenger-off"));
         router.post("/admin/thresholds").handler(ctx -> change(ctx, "thresholds"));
+        HttpErrors.install(router, MAX_BODY_BYTES);
         server = vertx.createHttpServer();
         Future<Void> cluster = vertx.eventBus()
                 .<ModelChange>consumer(Addresses.CLUSTER_MODEL_CHANGE, this::fromCluster)
                 .completion();
-        return Future.join(
-                cluster,
-                server.requestHandler(router)
-                        .listen(config.admin().port(), config.admin().host()));
+        return Future.join(cluster, server.requestHandler(router).listen(config.port(), config.host()));
     }
 
     public int actualPort() {
@@ -67,7 +77,7 @@ public final class AdminVerticle extends VerticleBase {
 
     private JsonObject describe() {
         return new JsonObject()
-                .put("node", config.nodeId())
+                .put("node", nodeId)
                 .put("champion", describe(models.champion()))
                 .put("challenger", describe(models.challenger()));
     }
@@ -87,21 +97,11 @@ public final class AdminVerticle extends VerticleBase {
     }
 
     private void change(RoutingContext ctx, String kind) {
-        JsonObject body;
-        try {
-            body = ctx.body() == null || ctx.body().length() == 0
-                    ? new JsonObject()
-                    : ctx.body().asJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            error(ctx, 400, "request body must be a JSON object", "body", "malformed_json");
-            return;
-        }
         ModelChange change;
         try {
-            change = parse(kind, body == null ? new JsonObject() : body);
-        } catch (IllegalArgumentException e) {
-            String[] fieldRule = e.getMessage().split("\\|", 3);
-            error(ctx, 400, fieldRule[2], fieldRule[0], fieldRule[1]);
+            change = parse(kind, body(ctx));
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
             return;
         }
         vertx.executeBlocking(apply(change)).onComplete(ar -> {
@@ -109,16 +109,29 @@ public final class AdminVerticle extends VerticleBase {
                 vertx.eventBus().publish(Addresses.CLUSTER_MODEL_CHANGE, change);
                 ctx.json(describe().put("propagated", true));
             } else if (ar.cause() instanceof ModelLoadException e) {
-                error(
+                HttpErrors.respond(
                         ctx,
-                        422,
-                        "model refused, still serving " + models.champion().version() + ": " + e.getMessage(),
-                        "path",
-                        "model_refused");
+                        ApiError.of(
+                                Failure.MODEL_REFUSED,
+                                null,
+                                "model refused, still serving "
+                                        + models.champion().version() + ": " + e.getMessage()));
             } else {
-                error(ctx, 500, String.valueOf(ar.cause().getMessage()), "path", "internal");
+                HttpErrors.respond(ctx, ar.cause());
             }
         });
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().length() == 0) {
+            return new JsonObject();
+        }
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            return body == null ? new JsonObject() : body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new ValidationException("body", "malformed_json", "request body must be a JSON object");
+        }
     }
 
     private ModelChange parse(String kind, JsonObject body) {
@@ -128,30 +141,28 @@ public final class AdminVerticle extends VerticleBase {
             case "champion", "challenger" -> {
                 Object p = body.getValue("path");
                 if (p != null && !(p instanceof String)) {
-                    throw new IllegalArgumentException("path|type_string|path must be a string");
+                    throw new ValidationException("path", "type_string", "path must be a string");
                 }
-                path = p != null
-                        ? (String) p
-                        : kind.equals("champion") ? config.scoring().modelPath().toString() : null;
+                path = p != null ? (String) p : kind.equals("champion") ? configuredModel.toString() : null;
                 if (path == null) {
-                    throw new IllegalArgumentException("path|required|path is required for a challenger");
+                    throw new ValidationException("path", "required", "path is required for a challenger");
                 }
             }
             case "thresholds" -> {
                 if (!(body.getValue("review") instanceof Number r) || !(body.getValue("decline") instanceof Number d)) {
-                    throw new IllegalArgumentException("review|required|review and decline are required numbers");
+                    throw new ValidationException("review", "required", "review and decline are required numbers");
                 }
                 try {
                     new Thresholds(r.doubleValue(), d.doubleValue());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("review|range|" + e.getMessage());
+                    throw new ValidationException("review", "range", e.getMessage());
                 }
                 review = r.doubleValue();
                 decline = d.doubleValue();
             }
             default -> {}
         }
-        return new ModelChange(kind, path, review, decline, config.nodeId());
+        return new ModelChange(kind, path, review, decline, nodeId);
     }
 
     private Callable<Object> apply(ModelChange c) {
@@ -167,7 +178,7 @@ public final class AdminVerticle extends VerticleBase {
     /** Another node changed its models: do the same here. */
     private void fromCluster(Message<ModelChange> message) {
         ModelChange c = message.body();
-        if (c.originNode().equals(config.nodeId())) {
+        if (c.originNode().equals(nodeId)) {
             return;
         }
         vertx.executeBlocking(apply(c)).onComplete(ar -> {
@@ -183,16 +194,5 @@ public final class AdminVerticle extends VerticleBase {
                         models.champion().version());
             }
         });
-    }
-
-    private static void error(RoutingContext ctx, int status, String message, String field, String rule) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .end(new JsonObject()
-                        .put("error", message)
-                        .put("field", field)
-                        .put("rule", rule)
-                        .encode());
     }
 }

@@ -19,16 +19,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsVerticle.class);
-    private final NodeConfig config;
+    private final NodeConfig.Kafka config;
+    private final String nodeId;
     private KafkaProducer<String, String> producer;
 
-    public AlertsVerticle(NodeConfig config) {
+    public AlertsVerticle(NodeConfig.Kafka config, String nodeId) {
         this.config = config;
+        this.nodeId = nodeId;
     }
 
     @Override
     public Future<?> start() {
-        producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka(), config.nodeId() + "-alerts"));
+        producer = KafkaProducer.create(vertx, KafkaClients.producer(config, nodeId + "-alerts"));
         return vertx.eventBus()
                 .<DecisionEvent>localConsumer(Addresses.ALERTS_RAISE, this::raise)
                 .completion();
@@ -45,7 +47,7 @@ public final class AlertsVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.CLUSTER_ALERTS_FEED, event);
         String json = DecisionJson.event(event).encode();
         producer.send(KafkaProducerRecord.create(
-                        config.kafka().topics().alerts(), event.transaction().cardId(), json))
+                        config.topics().alerts(), event.transaction().cardId(), json))
                 .onFailure(e -> LOG.error(
                         "alert for {} not published: {}", event.transaction().transactionId(), e.toString()));
     }

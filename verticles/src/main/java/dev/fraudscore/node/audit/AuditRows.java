@@ -1,11 +1,12 @@
 package dev.fraudscore.node.audit;
 
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
-import dev.fraudscore.node.bus.Decision;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.json.DecisionJson;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.StringJoiner;
 
 /**
@@ -122,7 +123,7 @@ final class AuditRows {
     }
 
     /** Column-major arrays for the INSERT's parameters. */
-    static String[][] columns(java.util.List<String[]> rows) {
+    static String[][] columns(List<String[]> rows) {
         String[][] cols = new String[WIDTH][rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             String[] row = rows.get(r);

@@ -2,18 +2,25 @@ package dev.fraudscore.node.audit;
 
 import dev.fraudscore.node.PgPools;
 import dev.fraudscore.node.bus.Addresses;
-import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.failure.FailureException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,38 +35,42 @@ public final class AuditVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
     private static final long PARTITION_CHECK_MS = 3_600_000;
 
-    private final NodeConfig config;
+    private final NodeConfig.Audit config;
+    private final NodeConfig.Postgres postgres;
+    private final String nodeId;
     private Pool pool;
     private AuditSpool spool;
     private List<Message<DecisionEvent>> pending = new ArrayList<>();
     private long flushTimer = -1;
     private boolean replaying;
 
-    private final io.micrometer.core.instrument.Timer lag;
-    private final io.micrometer.core.instrument.Counter spooled;
+    private final Timer lag;
+    private final Counter spooled;
 
-    public AuditVerticle(NodeConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+    public AuditVerticle(NodeConfig.Audit config, NodeConfig.Postgres postgres, String nodeId, MeterRegistry registry) {
         this.config = config;
-        this.lag = io.micrometer.core.instrument.Timer.builder("fraud.audit.lag")
+        this.postgres = postgres;
+        this.nodeId = nodeId;
+        this.lag = Timer.builder("fraud.audit.lag")
                 .description("decision to committed audit row")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(java.time.Duration.ofMillis(1))
-                .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
-        this.spooled = io.micrometer.core.instrument.Counter.builder("fraud.audit.spooled.rows")
+        this.spooled = Counter.builder("fraud.audit.spooled.rows")
                 .description("rows PostgreSQL refused, written to the spool")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("fraud.audit.pending", this, v -> v.pending.size())
+        Gauge.builder("fraud.audit.pending", this, v -> v.pending.size())
                 .description("rows waiting for their batch")
                 .register(registry);
     }
 
     @Override
     public Future<?> start() {
-        pool = PgPools.create(vertx, config.postgres(), config.postgres().poolSize());
-        spool = new AuditSpool(vertx, config.audit().spoolDir().toString(), config.nodeId());
+        pool = PgPools.create(vertx, postgres, config.poolSize());
+        spool = new AuditSpool(vertx, config.spoolDir().toString(), nodeId);
         vertx.setPeriodic(PARTITION_CHECK_MS, id -> ensurePartitions());
-        vertx.setPeriodic(config.audit().retryIntervalMs(), id -> replaySpool());
+        vertx.setPeriodic(config.retryIntervalMs(), id -> replaySpool());
         return ensurePartitions()
                 .compose(v -> spool.init())
                 .compose(v -> spool.recoverClaimed())
@@ -89,10 +100,10 @@ public final class AuditVerticle extends VerticleBase {
 
     private void onEvent(Message<DecisionEvent> message) {
         pending.add(message);
-        if (pending.size() >= config.audit().batchSize()) {
+        if (pending.size() >= config.batchSize()) {
             flush();
         } else if (flushTimer < 0) {
-            flushTimer = vertx.setTimer(config.audit().maxDelayMs(), id -> {
+            flushTimer = vertx.setTimer(config.maxDelayMs(), id -> {
                 flushTimer = -1;
                 flush();
             });
@@ -117,9 +128,7 @@ public final class AuditVerticle extends VerticleBase {
                 .onSuccess(v -> {
                     long now = System.currentTimeMillis();
                     for (Message<DecisionEvent> m : batch) {
-                        lag.record(
-                                now - m.body().decision().decidedAt().toEpochMilli(),
-                                java.util.concurrent.TimeUnit.MILLISECONDS);
+                        lag.record(now - m.body().decision().decidedAt().toEpochMilli(), TimeUnit.MILLISECONDS);
                     }
                 })
                 .recover(e -> {
@@ -127,7 +136,7 @@ public final class AuditVerticle extends VerticleBase {
                             "audit insert of {} rows failed ({}); spooling to {}",
                             rows.size(),
                             e.toString(),
-                            config.audit().spoolDir());
+                            config.spoolDir());
                     spooled.increment(rows.size());
                     return spool.write(rows);
                 })
@@ -136,10 +145,10 @@ public final class AuditVerticle extends VerticleBase {
                         if (ar.succeeded()) {
                             m.reply(null);
                         } else {
-                            m.fail(
-                                    Codes.UNAVAILABLE,
-                                    "audit row neither written nor spooled: "
-                                            + ar.cause().getMessage());
+                            FailureException.reply(
+                                    m,
+                                    Failure.UNAVAILABLE.exception("audit row neither written nor spooled: "
+                                            + ar.cause().getMessage()));
                         }
                     }
                     if (ar.failed()) {

@@ -1,5 +1,8 @@
 package dev.fraudscore.node.bus;
 
+import dev.fraudscore.domain.Decision;
+import dev.fraudscore.domain.Label;
+import dev.fraudscore.domain.ScoreResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -7,6 +10,7 @@ import io.vertx.core.eventbus.MessageCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
@@ -24,7 +28,7 @@ public final class Codecs {
             ScoreResult.class,
             Decision.class,
             DecisionEvent.class,
-            dev.fraudscore.domain.Label.class,
+            Label.class,
             LabelResult.class,
             ModelChange.class);
 
@@ -42,7 +46,7 @@ public final class Codecs {
     }
 
     /** Cluster peers are trusted, but deserialization still admits only our records and JDK value types. */
-    private static final java.io.ObjectInputFilter ONLY_OURS = java.io.ObjectInputFilter.Config.createFilter(
+    private static final ObjectInputFilter ONLY_OURS = ObjectInputFilter.Config.createFilter(
             "dev.fraudscore.**;java.lang.*;java.util.*;java.time.*;java.math.*;[F;!*");
 
     static final class RecordCodec<T extends Serializable> implements MessageCodec<T, T> {

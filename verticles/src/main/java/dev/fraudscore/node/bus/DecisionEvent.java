@@ -1,5 +1,6 @@
 package dev.fraudscore.node.bus;
 
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Transaction;
 import java.io.Serializable;
 

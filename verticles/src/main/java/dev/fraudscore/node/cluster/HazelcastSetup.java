@@ -6,7 +6,6 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.fraudscore.node.config.NodeConfig;
-import dev.fraudscore.node.features.Maps;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
@@ -52,7 +51,7 @@ public final class HazelcastSetup {
         c.addMapConfig(new MapConfig(Maps.IDEMPOTENCY)
                 .setBackupCount(f.backupCount())
                 .setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setTimeToLiveSeconds(f.idempotencyTtlSeconds()));
+                .setTimeToLiveSeconds(node.idempotency().ttlSeconds()));
         return c;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fraudscore.node.config;
 
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -9,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The node's whole configuration, typed and validated. Build with {@link #from(JsonObject)}. */
+/**
+ * The node's whole configuration, typed and validated: one record per section, and each verticle is given
+ * only the sections it uses. Build with {@link #from(JsonObject)}.
+ */
 public record NodeConfig(
         String nodeId,
         int eventLoops,
@@ -20,11 +24,13 @@ public record NodeConfig(
         Postgres postgres,
         Cluster cluster,
         Features features,
+        Idempotency idempotency,
         Scoring scoring,
         Decision decision,
         Alerts alerts,
         Labels labels,
-        Audit audit) {
+        Audit audit,
+        Health health) {
 
     public record Http(
             String host,
@@ -48,12 +54,15 @@ public record NodeConfig(
             String groupId,
             int instances,
             int maxInFlight,
+            long stageTimeoutMs,
+            long decideTimeoutMs,
+            long retryForMs,
             long commitIntervalMs,
+            long lagPollMs,
             int maxPollRecords,
             boolean createTopics,
             int partitions,
             int replicationFactor,
-            long stageTimeoutMs,
             Topics topics) {
         public boolean embedded() {
             return bootstrapServers.isBlank();
@@ -68,35 +77,34 @@ public record NodeConfig(
                     groupId,
                     instances,
                     maxInFlight,
+                    stageTimeoutMs,
+                    decideTimeoutMs,
+                    retryForMs,
                     commitIntervalMs,
+                    lagPollMs,
                     maxPollRecords,
                     createTopics,
                     partitions,
                     replicationFactor,
-                    stageTimeoutMs,
                     topics);
         }
     }
 
-    public record Postgres(String url, int embeddedPort, Path embeddedDataDir, int poolSize) {
+    public record Postgres(String url, int embeddedPort, Path embeddedDataDir) {
         public boolean embedded() {
             return url.isBlank();
         }
 
         public Postgres withUrl(String u) {
-            return new Postgres(u, embeddedPort, embeddedDataDir, poolSize);
+            return new Postgres(u, embeddedPort, embeddedDataDir);
         }
     }
 
     public record Cluster(String name, String host, int port, List<String> members) {}
 
-    public record Features(
-            int instances,
-            long timeoutMs,
-            int backupCount,
-            int maxIdleSeconds,
-            int idempotencyTtlSeconds,
-            long inProgressStaleMs) {}
+    public record Features(int instances, long timeoutMs, int backupCount, int maxIdleSeconds) {}
+
+    public record Idempotency(long timeoutMs, int ttlSeconds, long httpStaleAfterMs, long streamStaleAfterMs) {}
 
     public record Scoring(
             int instances,
@@ -115,13 +123,21 @@ public record NodeConfig(
     }
 
     /** Thresholds below zero mean "use the model's". */
-    public record Decision(int instances, double reviewThreshold, double declineThreshold, FailMode failMode) {}
+    public record Decision(
+            int instances,
+            double reviewThreshold,
+            double declineThreshold,
+            FailMode failMode,
+            long auditAckTimeoutMs) {}
 
     public record Alerts(int instances) {}
 
-    public record Labels(int instances) {}
+    public record Labels(int instances, int poolSize, long timeoutMs) {}
 
-    public record Audit(int instances, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {}
+    public record Audit(
+            int instances, int poolSize, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {}
+
+    public record Health(long intervalMs, long timeoutMs) {}
 
     public static NodeConfig load(Path file, Map<String, String> env) {
         return from(ConfigLoader.load(file, env));
@@ -161,12 +177,15 @@ public record NodeConfig(
                 k.nonEmpty("groupId"),
                 k.integer("instances", 0, 64),
                 k.integer("maxInFlight", 1, 1_000_000),
+                k.longValue("stageTimeoutMs", 1, 600_000),
+                k.longValue("decideTimeoutMs", 1, 3_600_000),
+                k.longValue("retryForMs", 0, 86_400_000),
                 k.longValue("commitIntervalMs", 10, 60_000),
+                k.longValue("lagPollMs", 100, 3_600_000),
                 k.integer("maxPollRecords", 1, 100_000),
                 k.bool("createTopics"),
                 k.integer("partitions", 1, 10_000),
                 k.integer("replicationFactor", 1, 16),
-                k.longValue("stageTimeoutMs", 1, 600_000),
                 new Topics(
                         kt.nonEmpty("transactions"),
                         kt.nonEmpty("decisions"),
@@ -182,8 +201,7 @@ public record NodeConfig(
         Postgres postgres = new Postgres(
                 url,
                 p.section("embedded").port("port"),
-                Path.of(p.section("embedded").nonEmpty("dataDir")),
-                p.integer("poolSize", 1, 256));
+                Path.of(p.section("embedded").nonEmpty("dataDir")));
 
         Settings c = Settings.of(root, "cluster");
         List<String> members = c.strings("members");
@@ -199,9 +217,26 @@ public record NodeConfig(
                 f.integer("instances", 0, 256),
                 f.longValue("timeoutMs", 1, 60_000),
                 f.integer("backupCount", 0, 6),
-                f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE),
-                f.integer("idempotencyTtlSeconds", 1, Integer.MAX_VALUE),
-                f.longValue("inProgressStaleMs", 1, 3_600_000));
+                f.integer("maxIdleSeconds", 0, Integer.MAX_VALUE));
+
+        Settings i = Settings.of(root, "idempotency");
+        Idempotency idempotency = new Idempotency(
+                i.longValue("timeoutMs", 1, 60_000),
+                i.integer("ttlSeconds", 1, Integer.MAX_VALUE),
+                i.longValue("httpStaleAfterMs", 1, 3_600_000),
+                i.longValue("streamStaleAfterMs", 1, 3_600_000));
+        if (idempotency.httpStaleAfterMs() < http.requestTimeoutMs()) {
+            throw new ConfigException(
+                    i.key("httpStaleAfterMs"),
+                    "must be at least http.requestTimeoutMs (" + http.requestTimeoutMs()
+                            + "): a claim must not be taken over while its caller may still get its answer");
+        }
+        if (kafka.retryForMs() <= idempotency.streamStaleAfterMs()) {
+            throw new ConfigException(
+                    k.key("retryForMs"),
+                    "must exceed idempotency.streamStaleAfterMs (" + idempotency.streamStaleAfterMs()
+                            + "): a record claimed by a node that died is retried until its claim is taken over");
+        }
 
         Settings s = Settings.of(root, "scoring");
         int batchMaxSize = s.integer("batchMaxSize", 1, 4096);
@@ -231,18 +266,29 @@ public record NodeConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(d.key("failMode"), "must be open or closed, was '" + d.string("failMode") + "'");
         }
-        Decision decision = new Decision(d.integer("instances", 0, 256), review, decline, failMode);
+        Decision decision = new Decision(
+                d.integer("instances", 0, 256),
+                review,
+                decline,
+                failMode,
+                d.longValue("auditAckTimeoutMs", 1, 3_600_000));
 
         Alerts alerts = new Alerts(Settings.of(root, "alerts").integer("instances", 1, 64));
-        Labels labels = new Labels(Settings.of(root, "labels").integer("instances", 1, 64));
+        Settings l = Settings.of(root, "labels");
+        Labels labels = new Labels(
+                l.integer("instances", 1, 64), l.integer("poolSize", 1, 256), l.longValue("timeoutMs", 1, 3_600_000));
 
         Settings a = Settings.of(root, "audit");
         Audit audit = new Audit(
                 a.integer("instances", 1, 64),
+                a.integer("poolSize", 1, 256),
                 a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000),
                 Path.of(a.nonEmpty("spoolDir")),
                 a.longValue("retryIntervalMs", 10, 600_000));
+
+        Settings he = Settings.of(root, "health");
+        Health health = new Health(he.longValue("intervalMs", 50, 600_000), he.longValue("timeoutMs", 1, 600_000));
 
         return new NodeConfig(
                 id,
@@ -254,11 +300,18 @@ public record NodeConfig(
                 postgres,
                 cluster,
                 features,
+                idempotency,
                 scoring,
                 decision,
                 alerts,
                 labels,
-                audit);
+                audit,
+                health);
+    }
+
+    /** Event loops the node runs: the configured number, else Vert.x's default (2 x cores). */
+    public int loops() {
+        return eventLoops > 0 ? eventLoops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     }
 
     private static void checkThreshold(String key, double v) {
@@ -286,11 +339,13 @@ public record NodeConfig(
                 postgres,
                 cluster,
                 features,
+                idempotency,
                 scoring,
                 decision,
                 alerts,
                 labels,
-                audit);
+                audit,
+                health);
     }
 
     public NodeConfig withPostgres(Postgres p) {
@@ -304,10 +359,12 @@ public record NodeConfig(
                 p,
                 cluster,
                 features,
+                idempotency,
                 scoring,
                 decision,
                 alerts,
                 labels,
-                audit);
+                audit,
+                health);
     }
 }

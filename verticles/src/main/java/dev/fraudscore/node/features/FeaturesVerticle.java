@@ -6,10 +6,15 @@ import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.FeatureAssembler;
 import dev.fraudscore.features.VelocityState;
 import dev.fraudscore.node.bus.Addresses;
-import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.FeatureVector;
+import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.bus.ScoreRequest;
+import dev.fraudscore.node.bus.Source;
+import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.cluster.OnContext;
+import dev.fraudscore.node.decision.StageDeadlines;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.failure.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -19,22 +24,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Velocity features: one entry processor on the card's velocity entry and one on the terminal's, in
  * parallel, each returning the windows as of the transaction's event time with the transaction counted;
- * then the shared {@link FeatureAssembler} builds the model row.
+ * then the shared {@link FeatureAssembler} builds the model row. Each update has the features deadline of
+ * the transaction's source.
  */
 public final class FeaturesVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesVerticle.class);
     private final HazelcastInstance hazelcast;
+    private final StageDeadlines.BySource deadlines;
+    private final LoopRoutes routes;
     private IMap<String, VelocityState> cards;
     private IMap<String, VelocityState> terminals;
 
-    private final long timeoutMs;
-
-    private final dev.fraudscore.node.bus.LoopRoutes routes;
-
-    public FeaturesVerticle(HazelcastInstance hazelcast, long timeoutMs, dev.fraudscore.node.bus.LoopRoutes routes) {
+    public FeaturesVerticle(HazelcastInstance hazelcast, StageDeadlines.BySource deadlines, LoopRoutes routes) {
         this.hazelcast = hazelcast;
+        this.deadlines = deadlines;
         this.routes = routes;
-        this.timeoutMs = timeoutMs;
     }
 
     @Override
@@ -45,34 +49,36 @@ public final class FeaturesVerticle extends VerticleBase {
     }
 
     private void update(Message<ScoreRequest> message) {
-        Transaction tx = message.body().transaction();
+        ScoreRequest request = message.body();
+        Transaction tx = request.transaction();
         long t = tx.eventTimeMillis();
         double amount = tx.amountAsDouble();
-        Future<double[]> card = apply(cards, tx.cardId(), new VelocityUpdate(tx.transactionId(), t, amount));
+        long timeoutMs = deadlines.of(request.source()).featuresMs();
+        Future<double[]> card = apply(cards, tx.cardId(), new VelocityUpdate(tx.transactionId(), t, amount), timeoutMs);
         Future<double[]> terminal =
-                apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount));
+                apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount), timeoutMs);
         Future.all(card, terminal).onComplete(ar -> {
             if (ar.succeeded()) {
-                message.reply(new FeatureVector(
-                        FeatureAssembler.assemble(
-                                amount,
-                                tx.timestamp(),
-                                VelocityUpdate.windows(card.result()),
-                                VelocityUpdate.windows(terminal.result())),
-                        message.body().source() == dev.fraudscore.node.bus.Source.HTTP));
+                float[] row = FeatureAssembler.assemble(
+                        amount,
+                        tx.timestamp(),
+                        VelocityUpdate.windows(card.result()),
+                        VelocityUpdate.windows(terminal.result()));
+                message.reply(new FeatureVector(row, request.source() == Source.HTTP));
             } else {
                 LOG.warn(
                         "velocity update for {} failed: {}",
                         tx.transactionId(),
                         ar.cause().toString());
-                message.fail(
-                        Codes.UNAVAILABLE,
-                        "velocity state unavailable: " + ar.cause().getMessage());
+                FailureException.reply(
+                        message,
+                        Failure.UNAVAILABLE.exception(
+                                "velocity state unavailable: " + ar.cause().getMessage()));
             }
         });
     }
 
-    private Future<double[]> apply(IMap<String, VelocityState> map, String key, VelocityUpdate update) {
-        return OnContext.future(map.submitToKey(key, update), context, 10 * timeoutMs);
+    private Future<double[]> apply(IMap<String, VelocityState> map, String key, VelocityUpdate update, long timeoutMs) {
+        return OnContext.future(map.submitToKey(key, update), context, timeoutMs);
     }
 }

@@ -7,6 +7,7 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import dev.fraudscore.features.VelocityState;
 import dev.fraudscore.features.VelocityWindows;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -48,7 +49,7 @@ public final class VelocityUpdate implements EntryProcessor<String, VelocityStat
 
     /** The windows a {@link #process} answer carries. */
     public static VelocityWindows windows(double[] answer) {
-        return VelocityWindows.unpack(java.util.Arrays.copyOfRange(answer, 1, answer.length), answer[0] == 1);
+        return VelocityWindows.unpack(Arrays.copyOfRange(answer, 1, answer.length), answer[0] == 1);
     }
 
     @Override

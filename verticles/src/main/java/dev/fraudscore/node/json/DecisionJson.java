@@ -1,10 +1,10 @@
 package dev.fraudscore.node.json;
 
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Transaction;
-import dev.fraudscore.node.bus.Decision;
 import dev.fraudscore.node.bus.DecisionEvent;
-import dev.fraudscore.node.bus.StageTimings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -6,12 +6,12 @@ import dev.fraudscore.domain.Label;
 import dev.fraudscore.features.VelocityState;
 import dev.fraudscore.node.PgPools;
 import dev.fraudscore.node.bus.Addresses;
-import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.LabelResult;
+import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.cluster.OnContext;
 import dev.fraudscore.node.config.NodeConfig;
-import dev.fraudscore.node.features.LabelUpdate;
-import dev.fraudscore.node.features.Maps;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.failure.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -40,14 +40,16 @@ public final class LabelsVerticle extends VerticleBase {
     private static final String LOOKUP =
             "SELECT card_id, terminal_id, event_time FROM audit.decisions WHERE transaction_id = $1 LIMIT 1";
 
-    private final NodeConfig config;
+    private final NodeConfig.Labels config;
+    private final NodeConfig.Postgres postgres;
     private final HazelcastInstance hazelcast;
     private Pool pool;
     private IMap<String, VelocityState> cards;
     private IMap<String, VelocityState> terminals;
 
-    public LabelsVerticle(NodeConfig config, HazelcastInstance hazelcast) {
+    public LabelsVerticle(NodeConfig.Labels config, NodeConfig.Postgres postgres, HazelcastInstance hazelcast) {
         this.config = config;
+        this.postgres = postgres;
         this.hazelcast = hazelcast;
     }
 
@@ -55,7 +57,7 @@ public final class LabelsVerticle extends VerticleBase {
     public Future<?> start() {
         cards = hazelcast.getMap(Maps.CARD_VELOCITY);
         terminals = hazelcast.getMap(Maps.TERMINAL_VELOCITY);
-        pool = PgPools.create(vertx, config.postgres(), config.postgres().poolSize());
+        pool = PgPools.create(vertx, postgres, config.poolSize());
         return vertx.eventBus()
                 .<Label>localConsumer(Addresses.LABELS_APPLY, this::apply)
                 .completion();
@@ -74,20 +76,19 @@ public final class LabelsVerticle extends VerticleBase {
         facts(label)
                 .compose(facts -> {
                     if (facts == null) {
-                        return Future.failedFuture(new LabelFailure(
-                                Codes.NOT_FOUND,
-                                "unknown_transaction: no decision for transactionId " + label.transactionId()
+                        return Future.failedFuture(Failure.UNKNOWN_TRANSACTION.exception(
+                                "no decision for transactionId " + label.transactionId()
                                         + "; send cardId, terminalId and timestamp with the label"));
                     }
                     return store(label, facts);
                 })
                 .onSuccess(message::reply)
                 .onFailure(e -> {
-                    if (e instanceof LabelFailure f) {
-                        message.fail(f.code, f.getMessage());
+                    if (e instanceof FailureException f) {
+                        FailureException.reply(message, f);
                     } else {
                         LOG.warn("label for {} failed: {}", label.transactionId(), e.toString());
-                        message.fail(Codes.UNAVAILABLE, "unavailable: " + e.getMessage());
+                        FailureException.reply(message, Failure.UNAVAILABLE.exception(String.valueOf(e.getMessage())));
                     }
                 });
     }
@@ -138,20 +139,10 @@ public final class LabelsVerticle extends VerticleBase {
             return Future.succeededFuture(new LabelResult(label.transactionId(), label.fraud(), 0));
         }
         long t = facts.eventTime().toInstant().toEpochMilli();
-        Future<Boolean> card =
-                OnContext.future(cards.submitToKey(facts.card(), new LabelUpdate(t, delta)), context, 30_000);
-        Future<Boolean> terminal =
-                OnContext.future(terminals.submitToKey(facts.terminal(), new LabelUpdate(t, delta)), context, 30_000);
+        Future<Boolean> card = OnContext.future(
+                cards.submitToKey(facts.card(), new LabelUpdate(t, delta)), context, config.timeoutMs());
+        Future<Boolean> terminal = OnContext.future(
+                terminals.submitToKey(facts.terminal(), new LabelUpdate(t, delta)), context, config.timeoutMs());
         return Future.all(card, terminal).map(v -> new LabelResult(label.transactionId(), label.fraud(), delta));
-    }
-
-    /** A failure with an event-bus code. */
-    private static final class LabelFailure extends RuntimeException {
-        final int code;
-
-        LabelFailure(int code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
     }
 }

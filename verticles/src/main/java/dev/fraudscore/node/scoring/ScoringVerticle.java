@@ -1,12 +1,14 @@
 package dev.fraudscore.node.scoring;
 
+import dev.fraudscore.domain.ScoreResult;
 import dev.fraudscore.model.FraudModel;
 import dev.fraudscore.node.bus.Addresses;
-import dev.fraudscore.node.bus.Codes;
 import dev.fraudscore.node.bus.FeatureVector;
-import dev.fraudscore.node.bus.ScoreResult;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.failure.FailureException;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,6 +17,7 @@ import io.vertx.core.eventbus.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * bounded "xgboost" worker pool when a worker is free and either the batch is full or its oldest row has
  * waited {@code batchMaxWaitMs} (0: at once, so batches grow only while the pool is busy). Each native
  * call costs about the same whatever its size, so batching is what makes scoring cheap under load.
- * The queue is bounded; past it requests fail fast with {@link Codes#OVERLOADED}.
+ * The queue is bounded; past it requests fail fast with {@link Failure#OVERLOADED} (the caller answers 503: overload is never a decision).
  */
 public final class ScoringVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringVerticle.class);
@@ -37,8 +40,7 @@ public final class ScoringVerticle extends VerticleBase {
     private final NodeConfig.Scoring config;
     private final ModelHolder model;
     private final DistributionSummary batchSizes;
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** Rows with a caller waiting (HTTP) and rows from the stream (Kafka); a batch takes the interactive ones first. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
@@ -55,12 +57,11 @@ public final class ScoringVerticle extends VerticleBase {
                 .description("rows per XGBoost call")
                 .register(registry);
         String instance = Integer.toString(INSTANCES.incrementAndGet());
-        io.micrometer.core.instrument.Gauge.builder(
-                        "fraud.scoring.queue.depth", this, v -> v.queue.size() + v.bulk.size())
+        Gauge.builder("fraud.scoring.queue.depth", this, v -> v.queue.size() + v.bulk.size())
                 .description("rows waiting for a scoring worker")
                 .tag("instance", instance)
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("fraud.scoring.batches.inflight", this, v -> v.batchesInFlight)
+        Gauge.builder("fraud.scoring.batches.inflight", this, v -> v.batchesInFlight)
                 .description("batches on the worker pool (saturated at scoring.workerPoolSize)")
                 .tag("instance", instance)
                 .register(registry);
@@ -81,7 +82,10 @@ public final class ScoringVerticle extends VerticleBase {
 
     private void enqueue(Message<FeatureVector> message) {
         if (queue.size() + bulk.size() >= config.queueMaxSize()) {
-            message.fail(Codes.OVERLOADED, "overloaded: scoring queue is full (" + config.queueMaxSize() + ")");
+            FailureException.reply(
+                    message,
+                    Failure.OVERLOADED.exception("the scoring queue is full (" + config.queueMaxSize()
+                            + " rows); retry with the same transactionId"));
             return;
         }
         (message.body().interactive() ? queue : bulk).add(new Pending(message, System.nanoTime()));
@@ -150,11 +154,10 @@ public final class ScoringVerticle extends VerticleBase {
                                 "scoring a batch of {} failed: {}",
                                 n,
                                 ar.cause().toString());
+                        FailureException failure = Failure.UNAVAILABLE.exception(
+                                "scoring failed: " + ar.cause().getMessage());
                         for (Pending p : batch) {
-                            p.message()
-                                    .fail(
-                                            Codes.UNAVAILABLE,
-                                            "scoring failed: " + ar.cause().getMessage());
+                            FailureException.reply(p.message(), failure);
                         }
                     }
                     drain();

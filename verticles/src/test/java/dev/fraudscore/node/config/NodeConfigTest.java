@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +45,7 @@ class NodeConfigTest {
         assertEquals(9100, c.http().port());
         assertEquals(32, c.scoring().batchMaxSize());
         assertEquals(0.4, c.decision().reviewThreshold());
-        assertEquals(
-                java.util.List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
+        assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
         assertEquals(NodeConfig.FailMode.CLOSED, c.decision().failMode());
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** A plain JDK HTTP client for the node's API: the test talks to the node as a payments system would. */
 public final class Http {
@@ -43,7 +44,7 @@ public final class Http {
     }
 
     public HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        return postAsync(path, contentType, body).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        return postAsync(path, contentType, body).get(30, TimeUnit.SECONDS);
     }
 
     public HttpResponse<String> authorize(JsonObject tx) throws Exception {

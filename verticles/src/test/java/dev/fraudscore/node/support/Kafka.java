@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -49,10 +50,7 @@ public final class Kafka implements AutoCloseable {
 
     /** Reads a topic from the beginning until {@code count} records match or the deadline passes; returns the matches. */
     public List<ConsumerRecord<String, String>> read(
-            String topic,
-            int count,
-            Duration timeout,
-            java.util.function.Predicate<ConsumerRecord<String, String>> match) {
+            String topic, int count, Duration timeout, Predicate<ConsumerRecord<String, String>> match) {
         Map<String, Object> c = new HashMap<>();
         c.put("bootstrap.servers", TestKafka.bootstrapServers());
         c.put("group.id", "test-reader-" + UUID.randomUUID());
@@ -75,7 +73,7 @@ public final class Kafka implements AutoCloseable {
     }
 
     /** Matches JSON records whose transactionId starts with {@code prefix}. */
-    public static java.util.function.Predicate<ConsumerRecord<String, String>> txPrefix(String prefix) {
+    public static Predicate<ConsumerRecord<String, String>> txPrefix(String prefix) {
         return r -> r.value() != null && r.value().contains("\"transactionId\":\"" + prefix);
     }
 

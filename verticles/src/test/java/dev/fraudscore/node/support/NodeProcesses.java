@@ -1,6 +1,7 @@
 package dev.fraudscore.node.support;
 
 import dev.fraudscore.devinfra.FreePorts;
+import dev.fraudscore.devinfra.ProjectDir;
 import dev.fraudscore.testkit.TestKafka;
 import dev.fraudscore.testkit.TestPostgres;
 import java.io.File;
@@ -58,21 +59,7 @@ public final class NodeProcesses implements AutoCloseable {
                 "-Xms256m",
                 "-Xmx768m",
                 "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED",
-                "--add-modules",
-                "java.se",
-                "--add-exports",
-                "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens",
-                "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens",
-                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-                "-Dhazelcast.phone.home.enabled=false",
+                "@" + ProjectDir.require("ops/jvm.options"),
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.fraudscore.node.FraudNode"));
@@ -101,6 +88,8 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_AUDIT_SPOOL_DIR", logs.resolve("spool-" + i).toString());
         env.put("FRAUD_SCORING_MODEL_PATH", new File("../models/fraud-model.json").getAbsolutePath());
         env.put("FRAUD_FEATURES_TIMEOUT_MS", "5000");
+        env.put("FRAUD_IDEMPOTENCY_TIMEOUT_MS", "5000");
+        env.put("FRAUD_IDEMPOTENCY_HTTP_STALE_AFTER_MS", "20500");
         env.put("FRAUD_SCORING_TIMEOUT_MS", "5000");
         env.putAll(extra);
         processes[i] = pb.start();

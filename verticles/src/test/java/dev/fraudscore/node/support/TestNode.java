@@ -51,6 +51,7 @@ public final class TestNode {
                 .put("modelPath", Path.of("../models/fraud-model.json").toString());
         // correctness tests on a cold JVM on a shared 2-core machine: deadlines far above any warm latency
         c.getJsonObject("features").put("timeoutMs", 5000);
+        c.getJsonObject("idempotency").put("timeoutMs", 5000).put("httpStaleAfterMs", 20_500);
         c.getJsonObject("scoring").put("timeoutMs", 5000);
         c.getJsonObject("http").put("requestTimeoutMs", 20000);
         c.getJsonObject("audit")

@@ -1,7 +1,5 @@
-package dev.fraudscore.node.bus;
+package dev.fraudscore.domain;
 
-import dev.fraudscore.domain.Reason;
-import dev.fraudscore.domain.Thresholds;
 import java.io.Serializable;
 import java.util.List;
 

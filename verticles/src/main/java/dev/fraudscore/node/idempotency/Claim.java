@@ -1,4 +1,4 @@
-package dev.fraudscore.node.features;
+package dev.fraudscore.node.idempotency;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
@@ -8,19 +8,12 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Claims a transaction id for deciding, atomically on the key's owner. Answers NEW (this caller decides),
- * {@code DECIDED|<decision>} (same payload, decision known: return it), CONFLICT (the id was used with
- * another payload), IN_PROGRESS (same payload, still being decided elsewhere). A claim older than the
- * stale limit with no decision (its node died mid-decision) is taken over; the velocity update dedupes by
- * transaction id, so the takeover does not count the transaction twice. Entries are
- * {@link IdempotencyEntry#encode() encoded strings}.
+ * Claims a transaction id for deciding, atomically on the key's owner, and answers a {@link ClaimResult} in
+ * its wire form. A claim older than the stale limit with no decision (its node died, or its decision failed
+ * without releasing it) is taken over; the velocity update dedupes by transaction id, so a takeover does not
+ * count the transaction twice. Entries are {@link IdempotencyEntry#encode() encoded strings}.
  */
 public final class Claim implements EntryProcessor<String, String, String>, DataSerializable {
-    public static final String NEW = "NEW";
-    public static final String CONFLICT = "CONFLICT";
-    public static final String IN_PROGRESS = "IN_PROGRESS";
-    public static final String DECIDED = "DECIDED|";
-
     private String fingerprint;
     private long nowMillis;
     private long staleMillis;
@@ -39,23 +32,26 @@ public final class Claim implements EntryProcessor<String, String, String>, Data
     public String process(Map.Entry<String, String> entry) {
         String stored = entry.getValue();
         if (stored == null) {
-            entry.setValue(new IdempotencyEntry(fingerprint, nowMillis, null).encode());
-            return NEW;
+            return take(entry);
         }
         // cheap checks on the encoded form: fingerprint first, then whether a decision follows
         int a = stored.indexOf('|');
         int b = stored.indexOf('|', a + 1);
-        if (!stored.regionMatches(0, fingerprint, 0, a) || a != fingerprint.length()) {
-            return CONFLICT;
+        if (a != fingerprint.length() || !stored.regionMatches(0, fingerprint, 0, a)) {
+            return new ClaimResult.Conflict().wire();
         }
         if (b + 1 < stored.length()) {
-            return DECIDED + stored.substring(b + 1);
+            return "D" + stored.substring(b + 1);
         }
         if (nowMillis - Long.parseLong(stored.substring(a + 1, b)) > staleMillis) {
-            entry.setValue(new IdempotencyEntry(fingerprint, nowMillis, null).encode());
-            return NEW;
+            return take(entry);
         }
-        return IN_PROGRESS;
+        return new ClaimResult.InProgress().wire();
+    }
+
+    private String take(Map.Entry<String, String> entry) {
+        entry.setValue(new IdempotencyEntry(fingerprint, nowMillis, null).encode());
+        return new ClaimResult.Fresh(nowMillis).wire();
     }
 
     @Override

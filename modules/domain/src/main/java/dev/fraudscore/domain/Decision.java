@@ -1,8 +1,5 @@
-package dev.fraudscore.node.bus;
+package dev.fraudscore.domain;
 
-import dev.fraudscore.domain.Outcome;
-import dev.fraudscore.domain.Reason;
-import dev.fraudscore.domain.Thresholds;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;

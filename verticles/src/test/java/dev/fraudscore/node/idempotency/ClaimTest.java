@@ -1,12 +1,12 @@
-package dev.fraudscore.node.features;
+package dev.fraudscore.node.idempotency;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
-import dev.fraudscore.node.bus.Decision;
-import dev.fraudscore.node.bus.StageTimings;
 import dev.fraudscore.node.json.DecisionCodec;
 import java.time.Instant;
 import java.util.AbstractMap;
@@ -70,21 +70,45 @@ class ClaimTest {
         assertEquals(nanReason, DecisionCodec.decode(DecisionCodec.encode(nanReason)));
     }
 
+    private static ClaimResult claim(Map.Entry<String, String> e, String fingerprint, long now) {
+        return ClaimResult.fromWire(new Claim(fingerprint, now, 5000).process(e));
+    }
+
     @Test
     void claimLifecycle() {
         Map.Entry<String, String> e = entry(null);
-        assertEquals(Claim.NEW, new Claim("fp", 1000, 5000).process(e));
-        assertEquals(Claim.IN_PROGRESS, new Claim("fp", 2000, 5000).process(e));
-        assertEquals(Claim.CONFLICT, new Claim("other", 2000, 5000).process(e));
-        assertEquals(
-                Claim.CONFLICT,
-                new Claim("f", 2000, 5000).process(e),
-                "a prefix of the fingerprint is another payload");
-        assertEquals(Claim.NEW, new Claim("fp", 7000, 5000).process(e), "a stale claim is taken over");
+        assertEquals(new ClaimResult.Fresh(1000), claim(e, "fp", 1000));
+        assertEquals(new ClaimResult.InProgress(), claim(e, "fp", 2000));
+        assertEquals(new ClaimResult.Conflict(), claim(e, "other", 2000));
+        assertEquals(new ClaimResult.Conflict(), claim(e, "f", 2000), "a prefix of the fingerprint is another payload");
+        assertEquals(new ClaimResult.Fresh(7000), claim(e, "fp", 7000), "a stale claim is taken over");
         e.setValue(new IdempotencyEntry("fp", 7000, DECISION).encode());
-        String decided = new Claim("fp", 8000, 5000).process(e);
-        assertTrue(decided.startsWith(Claim.DECIDED));
-        assertEquals(DECISION, DecisionCodec.decode(decided.substring(Claim.DECIDED.length())));
+        assertEquals(new ClaimResult.Decided(DECISION), claim(e, "fp", 8000));
         assertEquals(new IdempotencyEntry("fp", 7000, DECISION), IdempotencyEntry.decode(e.getValue()));
+    }
+
+    @Test
+    void releaseRemovesOnlyTheCallersOwnUndecidedClaim() {
+        Map.Entry<String, String> e = entry(null);
+        claim(e, "fp", 1000);
+        assertFalse(new Release("fp", 999).process(e), "another claim (a takeover) is left alone");
+        assertFalse(new Release("other", 1000).process(e));
+        assertTrue(new Release("fp", 1000).process(e));
+        assertNull(e.getValue());
+        assertEquals(new ClaimResult.Fresh(1500), claim(e, "fp", 1500), "a retry is decided afresh at once");
+        e.setValue(new IdempotencyEntry("fp", 1500, DECISION).encode());
+        assertFalse(new Release("fp", 1500).process(e), "a decided entry is never released");
+        assertEquals(new ClaimResult.Decided(DECISION), claim(e, "fp", 1600));
+    }
+
+    @Test
+    void everyClaimResultSurvivesItsWireForm() {
+        for (ClaimResult r : List.of(
+                new ClaimResult.Fresh(42),
+                new ClaimResult.Decided(DECISION),
+                new ClaimResult.Conflict(),
+                new ClaimResult.InProgress())) {
+            assertEquals(r, ClaimResult.fromWire(r.wire()));
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.fraudscore.node.features;
+package dev.fraudscore.node.labels;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;

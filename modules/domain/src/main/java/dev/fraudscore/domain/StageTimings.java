@@ -1,4 +1,4 @@
-package dev.fraudscore.node.bus;
+package dev.fraudscore.domain;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package dev.fraudscore.node.features;
+package dev.fraudscore.node.cluster;
 
 /** Names of the Hazelcast maps this node keeps. */
 public final class Maps {

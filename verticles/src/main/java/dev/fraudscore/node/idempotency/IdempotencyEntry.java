@@ -1,6 +1,6 @@
-package dev.fraudscore.node.features;
+package dev.fraudscore.node.idempotency;
 
-import dev.fraudscore.node.bus.Decision;
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.node.json.DecisionCodec;
 
 /**
