@@ -25,6 +25,7 @@ import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
 import dev.fraudscore.node.labels.LabelsVerticle;
 import dev.fraudscore.node.scoring.ModelHolder;
+import dev.fraudscore.node.scoring.ScoringCapacity;
 import dev.fraudscore.node.scoring.ScoringVerticle;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -215,10 +216,14 @@ public final class FraudNode implements AutoCloseable {
                 () -> new FeaturesVerticle(hz, deadlines, routes),
                 c.features().instances() == 0 ? loops : c.features().instances()));
         DecisionPolicy policy = new DecisionPolicy(node, c.decision().failMode());
+        ScoringCapacity capacity = new ScoringCapacity(c.scoring().queueMaxSize());
+        Gauge.builder("fraud.scoring.capacity.used", capacity, ScoringCapacity::used)
+                .description("decisions waiting for a score or being scored (at most scoring.queueMaxSize)")
+                .register(registry);
         await(deploy(
                 vertx,
                 () -> new DecisionVerticle(
-                        deadlines, c.decision().auditAckTimeoutMs(), policy, hz, holder, registry, routes),
+                        deadlines, c.decision().auditAckTimeoutMs(), policy, hz, holder, registry, routes, capacity),
                 c.decision().instances() == 0 ? loops : c.decision().instances()));
         await(deploy(
                 vertx,

@@ -2,6 +2,7 @@ package dev.fraudscore.node;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.bench.PrometheusText;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
@@ -33,15 +34,6 @@ class AuthorizeCheckIT {
     @AfterAll
     static void stop() throws Exception {
         it.close();
-    }
-
-    private static double metric(String prometheus, String name) {
-        return prometheus
-                .lines()
-                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .max()
-                .orElseThrow(() -> new AssertionError(name + " not exported"));
     }
 
     private static JsonObject body(HttpResponse<String> r) {
@@ -168,7 +160,9 @@ class AuthorizeCheckIT {
         it.http().authorize(Http.tx("burst-after", "card_burst", "term_b0", 10));
         assertEquals(201.0, cardCount1h("burst-after"));
         // 200 requests at once on a pool of 2: rows queued while the pool was busy went to XGBoost together
-        double largestBatch = metric(it.http().get("/metrics").body(), "fraud_scoring_batch_size_rows_max");
+        double largestBatch = PrometheusText.parse(it.http().get("/metrics").body())
+                .max("fraud_scoring_batch_size_rows_max")
+                .orElseThrow(() -> new AssertionError("fraud_scoring_batch_size_rows_max not exported"));
         assertTrue(largestBatch >= 2, "micro-batches formed under load; largest was " + largestBatch);
     }
 

@@ -3,6 +3,7 @@ package dev.fraudscore.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.hazelcast.config.Config;
+import dev.fraudscore.bench.PrometheusText;
 import dev.fraudscore.devinfra.FreePorts;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codecs;
@@ -32,8 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -179,12 +178,10 @@ class ClusterIT {
     @Test
     @Order(2)
     void everyConfiguredInstanceTakesWork() throws Exception {
-        String metrics = http[0].get("/metrics").body();
-        Matcher m = Pattern.compile("fraud_decisions_total\\{[^}]*instance=\"(\\d+)\"[^}]*} ([0-9.E]+)")
-                .matcher(metrics);
         Map<String, Double> byInstance = new HashMap<>();
-        while (m.find()) {
-            byInstance.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+        for (PrometheusText.Sample x :
+                PrometheusText.parse(http[0].get("/metrics").body()).samples("fraud_decisions_total")) {
+            byInstance.merge(x.label("instance"), x.value(), Double::sum);
         }
         assertEquals(3, byInstance.size(), "three decision verticle instances: " + byInstance);
         byInstance.forEach(

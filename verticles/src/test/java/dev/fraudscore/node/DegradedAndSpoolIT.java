@@ -6,14 +6,12 @@ import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
-import dev.fraudscore.testkit.TestPostgres;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -90,16 +88,13 @@ class DegradedAndSpoolIT {
 
     @Test
     void auditRowsRefusedByPostgresWaitInTheSpoolAndArriveLater() throws Exception {
-        it.db().query("SELECT 1");
-        try (var s = DriverManager.getConnection(
-                        TestPostgres.jdbc(it.node().config().postgres().url()),
-                        TestPostgres.user(it.node().config().postgres().url()),
-                        TestPostgres.password(it.node().config().postgres().url()))
-                .createStatement()) {
-            s.execute("CREATE FUNCTION audit.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                    + "RAISE EXCEPTION 'audit outage drill'; END $$");
-            s.execute(
-                    "CREATE TRIGGER refuse BEFORE INSERT ON audit.decisions FOR EACH ROW EXECUTE FUNCTION audit.refuse()");
+        it.db()
+                .execute("CREATE FUNCTION audit.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "RAISE EXCEPTION 'audit outage drill'; END $$");
+        it.db()
+                .execute(
+                        "CREATE TRIGGER refuse BEFORE INSERT ON audit.decisions FOR EACH ROW EXECUTE FUNCTION audit.refuse()");
+        try {
             for (int i = 0; i < 25; i++) {
                 HttpResponse<String> r = it.http().authorize(Http.tx("spool-" + i, "card_spool", "term_s", 10 + i));
                 assertEquals(200, r.statusCode(), "decisions go on while PostgreSQL refuses rows: " + r.body());
@@ -108,7 +103,8 @@ class DegradedAndSpoolIT {
             Await.until(() -> spooled(spool) > 0, Duration.ofSeconds(20), 50);
             assertTrue(spooled(spool) > 0, "refused batches are in the spool");
             assertEquals(0, it.db().count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'spool-%'"));
-            s.execute("DROP TRIGGER refuse ON audit.decisions");
+        } finally {
+            it.db().execute("DROP TRIGGER refuse ON audit.decisions");
         }
         assertEquals(
                 25,

@@ -2,6 +2,7 @@ package dev.fraudscore.node;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.bench.PrometheusText;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
@@ -116,39 +117,34 @@ class MetricsAndBackpressureIT {
             it.http().authorize(Http.tx("m-" + i, "card_m", "term_m", 30));
         }
         it.db().awaitCount(20, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_m'");
-        String metrics = it.http().get("/metrics").body();
+        PrometheusText metrics = PrometheusText.parse(it.http().get("/metrics").body());
+        for (String stage : List.of("idempotency", "features", "scoring", "total")) {
+            assertTrue(
+                    metrics.samples("fraud_stage_latency_seconds_bucket").stream()
+                            .anyMatch(x -> stage.equals(x.label("stage"))),
+                    "latency histogram of stage " + stage + " exported");
+        }
+        assertTrue(metrics.samples("fraud_score_bucket").stream().anyMatch(x -> x.label("model") != null));
         for (String name : List.of(
-                "fraud_stage_latency_seconds_bucket{stage=\"idempotency\"",
-                "fraud_stage_latency_seconds_bucket{stage=\"features\"",
-                "fraud_stage_latency_seconds_bucket{stage=\"scoring\"",
-                "fraud_stage_latency_seconds_bucket{stage=\"total\"",
-                "fraud_score_bucket{model=\"",
-                "fraud_decisions_total{",
+                "fraud_decisions_total",
                 "fraud_scoring_batch_size_rows_count",
-                "fraud_scoring_queue_depth{",
-                "fraud_scoring_batches_inflight{",
+                "fraud_scoring_queue_depth",
+                "fraud_scoring_batches_inflight",
                 "fraud_audit_lag_seconds_count",
                 "fraud_audit_pending",
-                "fraud_kafka_consumer_lag{",
-                "fraud_kafka_inflight{",
+                "fraud_kafka_consumer_lag",
+                "fraud_kafka_inflight",
                 "fraud_http_inflight",
                 "fraud_http_limit",
                 "fraud_http_rejected_total",
                 "process_cpu_time_ns_total",
                 "vertx_http_server_requests_total",
                 "jvm_memory_used_bytes")) {
-            assertTrue(metrics.contains(name), name + " exported");
+            assertTrue(metrics.has(name), name + " exported");
         }
-        double audited = metrics.lines()
-                .filter(l -> l.startsWith("fraud_audit_lag_seconds_count"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        double audited = metrics.sum("fraud_audit_lag_seconds_count");
         assertTrue(audited >= 20, "audit lag recorded per committed row: " + audited);
-        double limit = metrics.lines()
-                .filter(l -> l.startsWith("fraud_http_limit"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst()
-                .orElseThrow();
+        double limit = metrics.max("fraud_http_limit").orElseThrow();
         assertTrue(limit >= 1 && limit <= 4, "the adaptive limit stays within minInFlight..maxInFlight: " + limit);
     }
 }

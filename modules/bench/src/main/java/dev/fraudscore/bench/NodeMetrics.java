@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -38,7 +37,7 @@ record NodeMetrics(Map<String, Double> values, long atNanos) {
                 System.err.println("node metrics: HTTP " + r.statusCode() + " from " + base);
                 return null;
             }
-            return new NodeMetrics(parse(r.body()), System.nanoTime());
+            return new NodeMetrics(PrometheusText.parse(r.body()).sums(), System.nanoTime());
         } catch (IOException e) {
             System.err.println("node metrics unavailable at " + base + ": " + e);
             return null;
@@ -46,26 +45,6 @@ record NodeMetrics(Map<String, Double> values, long atNanos) {
             Thread.currentThread().interrupt();
             return null;
         }
-    }
-
-    /** Prometheus text format: "name{labels} value" or "name value"; comments skipped; values summed per name. */
-    static Map<String, Double> parse(String text) {
-        Map<String, Double> sums = new HashMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isEmpty() || line.charAt(0) == '#') {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            int brace = line.indexOf('{');
-            String name = line.substring(0, brace >= 0 && brace < space ? brace : space)
-                    .trim();
-            try {
-                sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
-            } catch (NumberFormatException ignored) {
-                // a value this parser does not know (none expected from Micrometer): skip the line
-            }
-        }
-        return sums;
     }
 
     double get(String name) {

@@ -20,11 +20,28 @@ class NodeMetricsTest {
 
     @Test
     void sumsEachMetricOverItsLabelSets() {
-        Map<String, Double> v = NodeMetrics.parse(SCRAPE);
+        Map<String, Double> v = PrometheusText.parse(SCRAPE).sums();
         assertEquals(8.27e9, v.get(NodeMetrics.CPU_NS));
         assertEquals(152.0, v.get(NodeMetrics.DECISIONS));
         assertEquals(140.0, v.get(NodeMetrics.AUDITED));
         assertEquals(3.0, v.get("label_with_space"));
+    }
+
+    @Test
+    void readsLabelsValuesAndSamplesPerMetric() {
+        PrometheusText t = PrometheusText.parse(SCRAPE + "quoted{a=\"x,y\",b=\"say \\\"hi\\\"\"} 7 1700000000000\n");
+        assertEquals(3, t.samples(NodeMetrics.DECISIONS).size());
+        assertEquals("2", t.samples(NodeMetrics.DECISIONS).get(1).label("instance"));
+        assertEquals(
+                102.0, t.sum(NodeMetrics.DECISIONS, s -> s.label("instance").equals("1")));
+        assertEquals(100.0, t.max(NodeMetrics.DECISIONS).orElseThrow());
+        assertEquals("/a b", t.samples("label_with_space").get(0).label("path"));
+        PrometheusText.Sample q = t.samples("quoted").get(0);
+        assertEquals("x,y", q.label("a"));
+        assertEquals("say \"hi\"", q.label("b"));
+        assertEquals(7.0, q.value(), "the timestamp after the value is not the value");
+        assertTrue(t.has(NodeMetrics.AUDITED));
+        assertTrue(t.max("absent").isEmpty());
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.fraudscore.node.failure.FailureException;
 import dev.fraudscore.node.idempotency.ClaimResult;
 import dev.fraudscore.node.idempotency.IdempotencyStore;
 import dev.fraudscore.node.scoring.ModelHolder;
+import dev.fraudscore.node.scoring.ScoringCapacity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The pipeline for one transaction, in order: claim its id, velocity features, score, decide, remember the
  * decision, publish it (alerts; audit), answer. Each stage has the deadline its source gives it
  * ({@link StageDeadlines}); what to answer is the {@link DecisionPolicy}'s, what was measured the
- * {@link DecisionMeters}'. A failed or late features or scoring stage gives a degraded decision; a full
- * scoring queue is overload: the claim is released and the caller told to retry (503). An authorize-check
+ * {@link DecisionMeters}'. A failed or late features or scoring stage gives a degraded decision. A node
+ * scoring as many transactions as {@code scoring.queueMaxSize} is overloaded: the decision is refused (503)
+ * before its id is claimed or anything counted, and the caller retries. An authorize-check
  * is answered at once, its audit row sent on; a stream record only once its audit row is durable, so that
  * its offset commits only for audited decisions.
  */
@@ -49,6 +51,7 @@ public final class DecisionVerticle extends VerticleBase {
     private final ModelHolder models;
     private final DecisionMeters meters;
     private final LoopRoutes routes;
+    private final ScoringCapacity capacity;
     private IdempotencyStore idempotency;
 
     public DecisionVerticle(
@@ -58,7 +61,8 @@ public final class DecisionVerticle extends VerticleBase {
             HazelcastInstance hazelcast,
             ModelHolder models,
             MeterRegistry registry,
-            LoopRoutes routes) {
+            LoopRoutes routes,
+            ScoringCapacity capacity) {
         this.deadlines = deadlines;
         this.auditAckTimeoutMs = auditAckTimeoutMs;
         this.policy = policy;
@@ -66,6 +70,7 @@ public final class DecisionVerticle extends VerticleBase {
         this.models = models;
         this.meters = new DecisionMeters(registry, Integer.toString(INSTANCES.incrementAndGet()));
         this.routes = routes;
+        this.capacity = capacity;
     }
 
     @Override
@@ -78,6 +83,14 @@ public final class DecisionVerticle extends VerticleBase {
         ScoreRequest request = message.body();
         Transaction tx = request.transaction();
         StageDeadlines d = deadlines.of(request.source());
+        ScoringCapacity.Permit scoring = capacity.tryAcquire();
+        if (scoring == null) {
+            FailureException.reply(
+                    message,
+                    Failure.OVERLOADED.exception(
+                            "the node is scoring as many transactions as it can; retry with the same transactionId"));
+            return;
+        }
         idempotency
                 .claim(tx.transactionId(), request.fingerprint(), d.staleAfterMs(), d.claimMs())
                 .recover(e -> {
@@ -86,7 +99,7 @@ public final class DecisionVerticle extends VerticleBase {
                             "the idempotency store did not answer; retry with the same transactionId"));
                 })
                 .compose(claim -> switch (claim) {
-                    case ClaimResult.Fresh fresh -> decideFresh(request, fresh, d);
+                    case ClaimResult.Fresh fresh -> decideFresh(request, fresh, d, scoring);
                     case ClaimResult.Decided decided -> replay(request, decided.decision());
                     case ClaimResult.Conflict c ->
                         Future.failedFuture(Failure.IDEMPOTENCY_CONFLICT.exception(
@@ -95,6 +108,7 @@ public final class DecisionVerticle extends VerticleBase {
                         Future.failedFuture(Failure.IN_PROGRESS.exception(
                                 "transactionId " + tx.transactionId() + " is still being decided; retry shortly"));
                 })
+                .onComplete(ar -> scoring.release())
                 .onSuccess(message::reply)
                 .onFailure(e -> FailureException.reply(message, e));
     }
@@ -106,7 +120,8 @@ public final class DecisionVerticle extends VerticleBase {
         return request.source() == Source.KAFKA ? audited(event) : Future.succeededFuture(event);
     }
 
-    private Future<DecisionEvent> decideFresh(ScoreRequest request, ClaimResult.Fresh claim, StageDeadlines d) {
+    private Future<DecisionEvent> decideFresh(
+            ScoreRequest request, ClaimResult.Fresh claim, StageDeadlines d, ScoringCapacity.Permit scoring) {
         Trace trace = new Trace(request.receivedNanos());
         Transaction tx = request.transaction();
         return features(request, d)
@@ -118,6 +133,7 @@ public final class DecisionVerticle extends VerticleBase {
                     }
                     return score(features.result(), d).transform(score -> {
                         trace.scoringDone = System.nanoTime();
+                        scoring.release();
                         if (score.succeeded()) {
                             Decision decision = policy.scored(tx, score.result(), trace.timings(), Instant.now());
                             return Future.succeededFuture(event(request, features.result(), decision));

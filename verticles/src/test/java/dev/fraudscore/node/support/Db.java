@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,13 @@ public final class Db implements AutoCloseable {
                 }
                 return rows;
             }
+        }
+    }
+
+    /** Runs a statement that returns no rows (DDL, a trigger for a drill). */
+    public void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
         }
     }
 
