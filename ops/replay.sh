@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Replays a handbook-format CSV through a running platform (start one with ops/run.sh) in timestamp order,
 # feeding each fraud label back 7 days of event time later, with a progress bar and a summary.
-#   ops/replay.sh --data ../shared/data/handbook/transactions.csv.gz --from 2018-06-20 --to 2018-08-14
+#   ops/replay.sh --from 2018-06-20 --to 2018-08-14       (data: --data FILE, data/handbook/, ../shared/data/handbook/,
+#                                                         or --simulate DAYS: see data/handbook/README.md)
 # Options: --mode http|kafka  --url http://127.0.0.1:8080  --bootstrap 127.0.0.1:19092  --concurrency 32
 #          --label-delay-days 7  --prefix hb  --genuine-labels false
 set -euo pipefail

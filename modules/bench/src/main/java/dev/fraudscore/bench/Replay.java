@@ -2,6 +2,7 @@ package dev.fraudscore.bench;
 
 import dev.fraudscore.features.LabelSchedule;
 import dev.fraudscore.model.HandbookCsv;
+import dev.fraudscore.model.HandbookData;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -54,7 +55,9 @@ public final class Replay {
     /** The options and their defaults. */
     public static Map<String, String> defaults() {
         Map<String, String> o = new LinkedHashMap<>();
-        o.put("data", "../shared/data/handbook/transactions.csv.gz");
+        o.put("data", ""); // empty: data/handbook/, else ../shared/data/handbook/ (HandbookData)
+        o.put("simulate", ""); // DAYS: simulated transactions instead of the handbook's
+        o.put("seed", "42");
         o.put("url", "http://127.0.0.1:8080");
         o.put("mode", "http");
         o.put("bootstrap", "127.0.0.1:19092");
@@ -77,9 +80,11 @@ public final class Replay {
             }
             o.put(args[i].substring(2), args[i + 1]);
         }
-        Summary s = run(o);
-        System.out.println(s.render());
-        System.exit(s.errors.get() == 0 ? 0 : 1);
+        HandbookData.runTool(() -> {
+            Summary s = run(o);
+            System.out.println(s.render());
+            System.exit(s.errors.get() == 0 ? 0 : 1);
+        });
     }
 
     /** Counts and timings of a replay. */
@@ -144,7 +149,7 @@ public final class Replay {
     }
 
     public static Summary run(Map<String, String> o) throws Exception {
-        Path data = Path.of(o.get("data"));
+        Path data = HandbookData.resolve(o).file();
         LocalDate from = LocalDate.parse(o.get("from"));
         LocalDate to = LocalDate.parse(o.get("to"));
         String prefix = o.get("prefix");

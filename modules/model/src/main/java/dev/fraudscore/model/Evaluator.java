@@ -30,20 +30,18 @@ public final class Evaluator {
     private Evaluator() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of(
-                "data",
-                "../shared/data/handbook/transactions.csv.gz",
-                "db",
-                "postgresql://postgres@127.0.0.1:15432/postgres",
-                "prefix",
-                "hb",
-                "train",
-                "2018-07-25:2018-07-31",
-                "test",
-                "2018-08-08:2018-08-14"));
+        HandbookData.runTool(() -> evaluate(args));
+    }
+
+    private static void evaluate(String[] args) throws Exception {
+        Map<String, String> o =
+                new LinkedHashMap<>(Map.of("db", "postgresql://postgres@127.0.0.1:15432/postgres", "prefix", "hb"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
+        HandbookData data = HandbookData.resolve(o);
+        o.putIfAbsent("train", data.split().train());
+        o.putIfAbsent("test", data.split().test());
         String[] tr = o.get("train").split(":");
         String[] te = o.get("test").split(":");
         LocalDate trainFrom = LocalDate.parse(tr[0]), trainTo = LocalDate.parse(tr[1]);
@@ -54,7 +52,7 @@ public final class Evaluator {
         Set<String> trainFraudCards = new HashSet<>();
         Map<LocalDate, Set<String>> fraudCardsByDay = new HashMap<>();
         int[] missing = {0};
-        HandbookCsv.forEach(Path.of(o.get("data")), r -> {
+        HandbookCsv.forEach(data.file(), r -> {
             LocalDate day = r.timestamp().toLocalDate();
             if (r.fraud() == 1) {
                 fraudCardsByDay.computeIfAbsent(day, d -> new HashSet<>()).add(r.customerId());

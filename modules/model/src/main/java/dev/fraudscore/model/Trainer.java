@@ -2,6 +2,7 @@ package dev.fraudscore.model;
 
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.features.VelocityState;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public final class Trainer {
             double minChildWeight,
             double review,
             double decline) {
-        static Options parse(String[] args) {
+        static Options parse(String[] args) throws IOException {
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -48,10 +49,11 @@ public final class Trainer {
                 }
                 m.put(args[i].substring(2), args[++i]);
             }
-            String[] train = m.getOrDefault("train", "2018-07-25:2018-07-31").split(":");
-            String[] test = m.getOrDefault("test", "2018-08-08:2018-08-14").split(":");
+            HandbookData data = HandbookData.resolve(m);
+            String[] train = m.getOrDefault("train", data.split().train()).split(":");
+            String[] test = m.getOrDefault("test", data.split().test()).split(":");
             return new Options(
-                    Path.of(m.getOrDefault("data", "../shared/data/handbook/transactions.csv.gz")),
+                    data.file(),
                     LocalDate.parse(train[0]),
                     LocalDate.parse(train[1]),
                     LocalDate.parse(test[0]),
@@ -67,6 +69,10 @@ public final class Trainer {
     }
 
     public static void main(String[] args) throws Exception {
+        HandbookData.runTool(() -> train(args));
+    }
+
+    private static void train(String[] args) throws Exception {
         Options o = Options.parse(args);
         long start = System.nanoTime();
         HandbookReplay replay = HandbookReplay.run(o.data(), o.trainFrom(), o.trainTo(), o.testFrom(), o.testTo());

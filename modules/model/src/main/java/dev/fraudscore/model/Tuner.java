@@ -1,6 +1,5 @@
 package dev.fraudscore.model;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,20 +17,23 @@ public final class Tuner {
     private Tuner() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of(
-                "data",
-                "../shared/data/handbook/transactions.csv.gz",
-                "train",
-                "2018-07-18:2018-07-24",
-                "validate",
-                "2018-08-01:2018-08-07"));
+        HandbookData.runTool(() -> tune(args));
+    }
+
+    private static void tune(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
+        HandbookData data = HandbookData.resolve(o);
+        // the protocol's split one week earlier: never the test week
+        HandbookData.Split validation = data.split().weekEarlier();
+        o.putIfAbsent("train", validation.train());
+        o.putIfAbsent("validate", validation.test());
         String[] tr = o.get("train").split(":");
         String[] va = o.get("validate").split(":");
         HandbookReplay replay = HandbookReplay.run(
-                Path.of(o.get("data")),
+                data.file(),
                 LocalDate.parse(tr[0]),
                 LocalDate.parse(tr[1]),
                 LocalDate.parse(va[0]),
