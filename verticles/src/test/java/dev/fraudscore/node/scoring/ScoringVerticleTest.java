@@ -69,6 +69,15 @@ class ScoringVerticleTest {
         return r;
     }
 
+    /** Keeps the pool's only worker busy for a while: every row sent meanwhile arrives while it is. */
+    private static void holdTheWorker(Vertx vertx) {
+        WorkerExecutor busy = vertx.createSharedWorkerExecutor(ScoringVerticle.POOL_NAME, 1);
+        busy.executeBlocking(() -> {
+            Thread.sleep(300);
+            return null;
+        });
+    }
+
     @Test
     void rowsQueuedWhileThePoolIsBusyAreScoredTogetherWithTheModelsOwnScores(Vertx vertx, VertxTestContext test)
             throws Throwable {
@@ -110,12 +119,7 @@ class ScoringVerticleTest {
         List<String> order = new CopyOnWriteArrayList<>();
         deploy(vertx, scoring(1, 1, 100))
                 .compose(id -> {
-                    // the pool's only worker is busy for a while: every row below arrives while it is
-                    WorkerExecutor busy = vertx.createSharedWorkerExecutor(ScoringVerticle.POOL_NAME, 1);
-                    busy.executeBlocking(() -> {
-                        Thread.sleep(300);
-                        return null;
-                    });
+                    holdTheWorker(vertx);
                     List<Future<?>> replies = new ArrayList<>();
                     // the first stream row is handed to the pool; ten more wait in the queue; then an interactive one
                     for (int i = 0; i < 11; i++) {
@@ -143,7 +147,8 @@ class ScoringVerticleTest {
         SplittableRandom random = new SplittableRandom(13);
         deploy(vertx, scoring(1, 1, 1))
                 .compose(id -> {
-                    // one on the worker, one queued (the queue holds one), the third refused
+                    holdTheWorker(vertx);
+                    // one handed to the pool, one queued (the queue holds one), the third refused
                     Future<Message<Object>> first = vertx.eventBus()
                             .request(Addresses.SCORING_SCORE, new FeatureVector(row(random), true), WAIT);
                     Future<Message<Object>> second = vertx.eventBus()
