@@ -170,7 +170,7 @@ public final class FraudNode implements AutoCloseable {
                     .buildClustered()
                     .toCompletionStage()
                     .toCompletableFuture()
-                    .get(120, TimeUnit.SECONDS);
+                    .get(config.startTimeoutMs(), TimeUnit.MILLISECONDS);
             Codecs.register(vertx);
             try {
                 int[] ports = deploy(vertx, config, cluster, models, registry);
@@ -196,47 +196,71 @@ public final class FraudNode implements AutoCloseable {
             PrometheusMeterRegistry registry)
             throws Exception {
         HazelcastInstance hz = cluster.getHazelcastInstance();
+        long t = c.startTimeoutMs();
         String node = c.nodeId();
-        await(deploy(
-                vertx,
-                () -> new AuditVerticle(c.audit(), c.postgres(), node, registry),
-                c.audit().instances()));
-        await(deploy(
-                vertx, () -> new AlertsVerticle(c.kafka(), node), c.alerts().instances()));
-        await(deploy(
-                vertx,
-                () -> new ScoringVerticle(c.scoring(), holder, registry),
-                c.scoring().instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> new AuditVerticle(c.audit(), c.postgres(), node, registry),
+                        c.audit().instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> new AlertsVerticle(c.kafka(), node),
+                        c.alerts().instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> new ScoringVerticle(c.scoring(), holder, registry),
+                        c.scoring().instances()));
         // 0 instances: one per event loop, so that every loop has the pipeline's hops beside it (LoopRoutes)
         int loops = c.loops();
         LoopRoutes routes = new LoopRoutes();
         StageDeadlines.BySource deadlines = StageDeadlines.BySource.from(c);
-        await(deploy(
-                vertx,
-                () -> new FeaturesVerticle(hz, deadlines, routes),
-                c.features().instances() == 0 ? loops : c.features().instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> new FeaturesVerticle(hz, deadlines, routes),
+                        c.features().instances() == 0 ? loops : c.features().instances()));
         DecisionPolicy policy = new DecisionPolicy(node, c.decision().failMode());
         ScoringCapacity capacity = new ScoringCapacity(c.scoring().queueMaxSize());
         Gauge.builder("fraud.scoring.capacity.used", capacity, ScoringCapacity::used)
                 .description("decisions waiting for a score or being scored (at most scoring.queueMaxSize)")
                 .register(registry);
-        await(deploy(
-                vertx,
-                () -> new DecisionVerticle(
-                        deadlines, c.decision().auditAckTimeoutMs(), policy, hz, holder, registry, routes, capacity),
-                c.decision().instances() == 0 ? loops : c.decision().instances()));
-        await(deploy(
-                vertx,
-                () -> new LabelsVerticle(c.labels(), c.postgres(), hz),
-                c.labels().instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> new DecisionVerticle(
+                                deadlines,
+                                c.decision().auditAckTimeoutMs(),
+                                policy,
+                                hz,
+                                holder,
+                                registry,
+                                routes,
+                                capacity),
+                        c.decision().instances() == 0 ? loops : c.decision().instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> new LabelsVerticle(c.labels(), c.postgres(), hz),
+                        c.labels().instances()));
         if (c.kafka().instances() > 0) {
-            await(deploy(
-                    vertx,
-                    () -> new KafkaIngestVerticle(c.kafka(), node, registry),
-                    c.kafka().instances()));
+            await(
+                    t,
+                    deploy(
+                            vertx,
+                            () -> new KafkaIngestVerticle(c.kafka(), node, registry),
+                            c.kafka().instances()));
         }
         Health health = new Health(HealthVerticle.CHECKS);
-        await(vertx.deployVerticle(new HealthVerticle(c.health(), c.postgres(), c.kafka(), hz, health)));
+        await(t, vertx.deployVerticle(new HealthVerticle(c.health(), c.postgres(), c.kafka(), hz, health)));
         NodeConfig.Http hc = c.http();
         AdmissionLimit admission = new AdmissionLimit(
                 Math.min(hc.minInFlight(), hc.maxInFlight()), hc.maxInFlight(), hc.targetLatencyMs() * 1000);
@@ -249,18 +273,21 @@ public final class FraudNode implements AutoCloseable {
                         "authorize-checks the node takes at once now (adaptive, within http.minInFlight..maxInFlight)")
                 .register(registry);
         List<HttpIngestVerticle> http = new ArrayList<>();
-        await(deploy(
-                vertx,
-                () -> {
-                    HttpIngestVerticle v = new HttpIngestVerticle(hc, node, registry, health, admission, routes);
-                    synchronized (http) {
-                        http.add(v);
-                    }
-                    return v;
-                },
-                hc.instances() == 0 ? loops : hc.instances()));
+        await(
+                t,
+                deploy(
+                        vertx,
+                        () -> {
+                            HttpIngestVerticle v =
+                                    new HttpIngestVerticle(hc, node, registry, health, admission, routes);
+                            synchronized (http) {
+                                http.add(v);
+                            }
+                            return v;
+                        },
+                        hc.instances() == 0 ? loops : hc.instances()));
         AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder);
-        await(vertx.deployVerticle(admin));
+        await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }
 
@@ -268,8 +295,8 @@ public final class FraudNode implements AutoCloseable {
         return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances));
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    private static <T> T await(long timeoutMs, Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     public NodeConfig config() {

@@ -18,6 +18,7 @@ public record NodeConfig(
         String nodeId,
         int eventLoops,
         int workerPoolSize,
+        long startTimeoutMs,
         Http http,
         Admin admin,
         Kafka kafka,
@@ -59,6 +60,8 @@ public record NodeConfig(
             long retryForMs,
             long commitIntervalMs,
             long lagPollMs,
+            long sessionTimeoutMs,
+            long deliveryTimeoutMs,
             int maxPollRecords,
             boolean createTopics,
             int partitions,
@@ -82,6 +85,8 @@ public record NodeConfig(
                     retryForMs,
                     commitIntervalMs,
                     lagPollMs,
+                    sessionTimeoutMs,
+                    deliveryTimeoutMs,
                     maxPollRecords,
                     createTopics,
                     partitions,
@@ -147,6 +152,7 @@ public record NodeConfig(
         Settings node = Settings.of(root, "node");
         int eventLoops = node.integer("eventLoops", 0, 1024);
         int workerPoolSize = node.integer("workerPoolSize", 1, 1024);
+        long startTimeoutMs = node.longValue("startTimeoutMs", 1000, 3_600_000);
         String id = node.string("id");
         if (id.isBlank()) {
             id = hostName() + "-" + ProcessHandle.current().pid();
@@ -182,6 +188,8 @@ public record NodeConfig(
                 k.longValue("retryForMs", 0, 86_400_000),
                 k.longValue("commitIntervalMs", 10, 60_000),
                 k.longValue("lagPollMs", 100, 3_600_000),
+                k.longValue("sessionTimeoutMs", 1000, 3_600_000),
+                k.longValue("deliveryTimeoutMs", 1000, 3_600_000),
                 k.integer("maxPollRecords", 1, 100_000),
                 k.bool("createTopics"),
                 k.integer("partitions", 1, 10_000),
@@ -294,6 +302,7 @@ public record NodeConfig(
                 id,
                 eventLoops,
                 workerPoolSize,
+                startTimeoutMs,
                 http,
                 admin,
                 kafka,
@@ -333,6 +342,7 @@ public record NodeConfig(
                 nodeId,
                 eventLoops,
                 workerPoolSize,
+                startTimeoutMs,
                 http,
                 admin,
                 k,
@@ -353,6 +363,7 @@ public record NodeConfig(
                 nodeId,
                 eventLoops,
                 workerPoolSize,
+                startTimeoutMs,
                 http,
                 admin,
                 kafka,

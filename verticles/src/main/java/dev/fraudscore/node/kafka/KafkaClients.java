@@ -19,7 +19,7 @@ public final class KafkaClients {
         c.put("enable.idempotence", "true");
         c.put("linger.ms", "2");
         c.put("compression.type", "lz4");
-        c.put("delivery.timeout.ms", "120000");
+        c.put("delivery.timeout.ms", Long.toString(kafka.deliveryTimeoutMs()));
         return c;
     }
 
@@ -35,8 +35,8 @@ public final class KafkaClients {
         c.put("auto.offset.reset", "earliest");
         c.put("max.poll.records", Integer.toString(kafka.maxPollRecords()));
         // a node that dies loses its partitions to the survivors within seconds, not the default 45
-        c.put("session.timeout.ms", "10000");
-        c.put("heartbeat.interval.ms", "2000");
+        c.put("session.timeout.ms", Long.toString(kafka.sessionTimeoutMs()));
+        c.put("heartbeat.interval.ms", Long.toString(Math.max(1000, kafka.sessionTimeoutMs() / 5)));
         return c;
     }
 }

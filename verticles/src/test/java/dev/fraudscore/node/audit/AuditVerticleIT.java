@@ -8,6 +8,7 @@ import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.support.Await;
+import dev.fraudscore.node.support.BlockedThreadWatch;
 import dev.fraudscore.node.support.Db;
 import dev.fraudscore.node.support.Events;
 import dev.fraudscore.testkit.TestPostgres;
@@ -51,6 +52,7 @@ class AuditVerticleIT {
     @AfterAll
     static void close() throws Exception {
         db.close();
+        assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
     }
 
     private static Future<String> deploy(Vertx vertx, Path spool) {

@@ -11,6 +11,7 @@ import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.support.BlockedThreadWatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,6 +51,7 @@ class ScoringVerticleTest {
     @AfterAll
     static void close() {
         models.close();
+        assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
     }
 
     private static NodeConfig.Scoring scoring(int pool, int batchMaxSize, int queueMaxSize) {
