@@ -6,8 +6,10 @@ import dev.fraudscore.devinfra.KafkaBroker;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.model.ModelLoadException;
 import dev.fraudscore.node.admin.AdminVerticle;
+import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.alerts.AlertsVerticle;
 import dev.fraudscore.node.audit.AuditVerticle;
+import dev.fraudscore.node.audit.SpoolSize;
 import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.cluster.HazelcastSetup;
@@ -15,11 +17,11 @@ import dev.fraudscore.node.config.ConfigException;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.decision.DecisionPolicy;
 import dev.fraudscore.node.decision.DecisionVerticle;
+import dev.fraudscore.node.decision.StageBreakers;
 import dev.fraudscore.node.decision.StageDeadlines;
 import dev.fraudscore.node.features.FeaturesVerticle;
 import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.health.HealthVerticle;
-import dev.fraudscore.node.http.AdmissionLimit;
 import dev.fraudscore.node.http.HttpIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
@@ -57,8 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FraudNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FraudNode.class);
-    /** How often the adaptive admission limit takes its step. */
-    private static final long ADMISSION_TICK_MS = 100;
 
     private final NodeConfig config;
     private final Vertx vertx;
@@ -198,11 +198,15 @@ public final class FraudNode implements AutoCloseable {
         HazelcastInstance hz = cluster.getHazelcastInstance();
         long t = c.startTimeoutMs();
         String node = c.nodeId();
+        SpoolSize spoolSize = new SpoolSize();
+        Gauge.builder("fraud.audit.spool.bytes", spoolSize, SpoolSize::bytes)
+                .description("bytes of audit batches waiting in the spool for PostgreSQL")
+                .register(registry);
         await(
                 t,
                 deploy(
                         vertx,
-                        () -> new AuditVerticle(c.audit(), c.postgres(), node, registry),
+                        () -> new AuditVerticle(c.audit(), c.postgres(), node, registry, spoolSize),
                         c.audit().instances()));
         await(
                 t,
@@ -226,7 +230,8 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> new FeaturesVerticle(hz, deadlines, routes),
                         c.features().instances() == 0 ? loops : c.features().instances()));
-        DecisionPolicy policy = new DecisionPolicy(node, c.decision().failMode());
+        DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback());
+        StageBreakers breakers = new StageBreakers(c.breakers(), registry);
         ScoringCapacity capacity = new ScoringCapacity(c.scoring().queueMaxSize());
         Gauge.builder("fraud.scoring.capacity.used", capacity, ScoringCapacity::used)
                 .description("decisions waiting for a score or being scored (at most scoring.queueMaxSize)")
@@ -243,7 +248,8 @@ public final class FraudNode implements AutoCloseable {
                                 holder,
                                 registry,
                                 routes,
-                                capacity),
+                                capacity,
+                                breakers),
                         c.decision().instances() == 0 ? loops : c.decision().instances()));
         await(
                 t,
@@ -251,26 +257,25 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> new LabelsVerticle(c.labels(), c.postgres(), hz),
                         c.labels().instances()));
-        if (c.kafka().instances() > 0) {
-            await(
-                    t,
-                    deploy(
-                            vertx,
-                            () -> new KafkaIngestVerticle(c.kafka(), node, registry),
-                            c.kafka().instances()));
-        }
-        Health health = new Health(HealthVerticle.CHECKS);
-        await(t, vertx.deployVerticle(new HealthVerticle(c.health(), c.postgres(), c.kafka(), hz, health)));
+        Health health = new Health(HealthVerticle.REQUIRED, HealthVerticle.REPORTED);
+        await(
+                t,
+                vertx.deployVerticle(new HealthVerticle(
+                        c.health(),
+                        c.postgres(),
+                        c.kafka(),
+                        c.audit().spoolMaxBytes(),
+                        hz,
+                        spoolSize,
+                        health,
+                        registry)));
         NodeConfig.Http hc = c.http();
-        AdmissionLimit admission = new AdmissionLimit(
-                Math.min(hc.minInFlight(), hc.maxInFlight()), hc.maxInFlight(), hc.targetLatencyMs() * 1000);
-        vertx.setPeriodic(ADMISSION_TICK_MS, id -> admission.adjust());
-        Gauge.builder("fraud.http.inflight", admission, AdmissionLimit::inFlight)
-                .description("authorize-checks being decided on this node")
+        Admission admission = new Admission(c.admission());
+        Gauge.builder("fraud.admission.limit", admission, Admission::limit)
+                .description("decisions the node takes at once now (adaptive, within admission.minLimit..maxLimit)")
                 .register(registry);
-        Gauge.builder("fraud.http.limit", admission, AdmissionLimit::limit)
-                .description(
-                        "authorize-checks the node takes at once now (adaptive, within http.minInFlight..maxInFlight)")
+        Gauge.builder("fraud.admission.inflight", admission, Admission::inFlight)
+                .description("decisions admitted and not yet done (authorize-checks and stream records)")
                 .register(registry);
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(
@@ -286,6 +291,14 @@ public final class FraudNode implements AutoCloseable {
                             return v;
                         },
                         hc.instances() == 0 ? loops : hc.instances()));
+        if (c.kafka().instances() > 0) {
+            await(
+                    t,
+                    deploy(
+                            vertx,
+                            () -> new KafkaIngestVerticle(c.kafka(), node, registry, admission),
+                            c.kafka().instances()));
+        }
         AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder);
         await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};

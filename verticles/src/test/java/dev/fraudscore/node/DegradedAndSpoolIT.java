@@ -8,6 +8,7 @@ import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class DegradedAndSpoolIT {
     static void start() throws Exception {
         it = RunningNode.start("degraded_it", c -> {
             c.getJsonObject("scoring").put("timeoutMs", 300);
-            c.getJsonObject("decision").put("failMode", "closed");
+            c.getJsonObject("decision").getJsonObject("fallback").put("default", new JsonArray().add("DECLINE"));
             c.getJsonObject("audit").put("retryIntervalMs", 200);
         });
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Metrics on /metrics, and a node past its capacity refusing at once instead of queueing (http.maxInFlight = 4,
+ * Metrics on /metrics, and a node past its capacity refusing at once instead of queueing (admission.maxLimit = 4,
  * with the adaptive limit on and free to go down to 1).
  */
 class MetricsAndBackpressureIT {
@@ -27,10 +27,11 @@ class MetricsAndBackpressureIT {
     static void start() throws Exception {
         it = RunningNode.start(
                 "metrics_it",
-                c -> c.getJsonObject("http")
-                        .put("maxInFlight", 4)
-                        .put("minInFlight", 1)
-                        .put("targetLatencyMs", 1));
+                c -> c.getJsonObject("admission")
+                        .put("adaptive", true)
+                        .put("maxLimit", 4)
+                        .put("minLimit", 1)
+                        .put("initialLimit", 4));
     }
 
     @AfterAll
@@ -134,9 +135,9 @@ class MetricsAndBackpressureIT {
                 "fraud_audit_pending",
                 "fraud_kafka_consumer_lag",
                 "fraud_kafka_inflight",
-                "fraud_http_inflight",
-                "fraud_http_limit",
-                "fraud_http_rejected_total",
+                "fraud_admission_inflight",
+                "fraud_admission_limit",
+                "fraud_admission_refused_total",
                 "process_cpu_time_ns_total",
                 "vertx_http_server_requests_total",
                 "jvm_memory_used_bytes")) {
@@ -144,7 +145,7 @@ class MetricsAndBackpressureIT {
         }
         double audited = metrics.sum("fraud_audit_lag_seconds_count");
         assertTrue(audited >= 20, "audit lag recorded per committed row: " + audited);
-        double limit = metrics.max("fraud_http_limit").orElseThrow();
-        assertTrue(limit >= 1 && limit <= 4, "the adaptive limit stays within minInFlight..maxInFlight: " + limit);
+        double limit = metrics.max("fraud_admission_limit").orElseThrow();
+        assertTrue(limit >= 1 && limit <= 4, "the adaptive limit stays within minLimit..maxLimit: " + limit);
     }
 }

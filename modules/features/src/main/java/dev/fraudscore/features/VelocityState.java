@@ -32,8 +32,17 @@ public final class VelocityState implements Serializable {
      * again) and returns the windows as of its event time, its own amount included.
      */
     public VelocityWindows apply(String transactionId, long eventMillis, double amount) {
+        return apply(transactionId, eventMillis, amount, false);
+    }
+
+    /**
+     * Like {@link #apply(String, long, double)}; with {@code alreadyCounted} the transaction is known to have been
+     * counted before (by an attempt whose decision was not kept) even if it has left the recent ids since: the
+     * windows are returned as they are, the transaction in them, and nothing is counted.
+     */
+    public VelocityWindows apply(String transactionId, long eventMillis, double amount, boolean alreadyCounted) {
         long idHash = hash(transactionId);
-        boolean duplicate = seen(idHash);
+        boolean duplicate = alreadyCounted || seen(idHash);
         double sincePrevious = latestEventMillis == Long.MIN_VALUE || latestEventMillis > eventMillis
                 ? Double.NaN
                 : (eventMillis - latestEventMillis) / 1000.0;

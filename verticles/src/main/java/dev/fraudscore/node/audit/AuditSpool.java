@@ -88,6 +88,19 @@ final class AuditSpool {
 
     record Claimed(String path, List<String[]> rows) {}
 
+    /** The bytes of every batch file in the spool, claimed ones included. */
+    Future<Long> bytes() {
+        return fs.readDir(dir, ".*\\.batch\\.json.*").compose(files -> {
+            List<Future<Long>> sizes = new ArrayList<>();
+            for (String f : files) {
+                // a file replayed and deleted meanwhile counts nothing
+                sizes.add(fs.props(f).map(p -> p.size()).otherwise(0L));
+            }
+            return Future.all(sizes)
+                    .map(all -> sizes.stream().mapToLong(Future::result).sum());
+        });
+    }
+
     /** Files left claimed by a node that stopped mid-replay go back to the queue at start. */
     Future<Void> recoverClaimed() {
         return fs.readDir(dir, ".*\\.replaying").compose(files -> {

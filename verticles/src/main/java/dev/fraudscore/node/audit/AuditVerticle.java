@@ -43,11 +43,18 @@ public final class AuditVerticle extends VerticleBase {
     private List<Message<DecisionEvent>> pending = new ArrayList<>();
     private long flushTimer = -1;
     private boolean replaying;
+    private final SpoolSize spoolSize;
 
     private final Timer lag;
     private final Counter spooled;
 
-    public AuditVerticle(NodeConfig.Audit config, NodeConfig.Postgres postgres, String nodeId, MeterRegistry registry) {
+    public AuditVerticle(
+            NodeConfig.Audit config,
+            NodeConfig.Postgres postgres,
+            String nodeId,
+            MeterRegistry registry,
+            SpoolSize spoolSize) {
+        this.spoolSize = spoolSize;
         this.config = config;
         this.postgres = postgres;
         this.nodeId = nodeId;
@@ -138,7 +145,7 @@ public final class AuditVerticle extends VerticleBase {
                             e.toString(),
                             config.spoolDir());
                     spooled.increment(rows.size());
-                    return spool.write(rows);
+                    return spool.write(rows).onComplete(v -> measureSpool());
                 })
                 .onComplete(ar -> {
                     for (Message<DecisionEvent> m : batch) {
@@ -178,6 +185,7 @@ public final class AuditVerticle extends VerticleBase {
         int[] replayed = {0, 0};
         spool.pending().compose(files -> replay(files, replayed)).onComplete(ar -> {
             replaying = false;
+            measureSpool();
             if (replayed[1] > 0) {
                 LOG.info("replayed {} audit rows from {} spooled batches", replayed[0], replayed[1]);
             }
@@ -185,6 +193,10 @@ public final class AuditVerticle extends VerticleBase {
                 LOG.debug("spool replay paused: {}", ar.cause().toString());
             }
         });
+    }
+
+    private void measureSpool() {
+        spool.bytes().onSuccess(spoolSize::set).onFailure(e -> LOG.debug("spool not measured: {}", e.toString()));
     }
 
     /** {@code replayed}: rows and batches written so far in this pass. */

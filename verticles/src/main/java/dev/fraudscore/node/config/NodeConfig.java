@@ -1,11 +1,14 @@
 package dev.fraudscore.node.config;
 
+import dev.fraudscore.domain.Channel;
+import dev.fraudscore.node.decision.FallbackPolicy;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +23,7 @@ public record NodeConfig(
         int workerPoolSize,
         long startTimeoutMs,
         Http http,
+        Admission admission,
         Admin admin,
         Kafka kafka,
         Postgres postgres,
@@ -28,20 +32,22 @@ public record NodeConfig(
         Idempotency idempotency,
         Scoring scoring,
         Decision decision,
+        Breakers breakers,
         Alerts alerts,
         Labels labels,
         Audit audit,
         Health health) {
 
-    public record Http(
-            String host,
-            int port,
-            int instances,
-            int maxBodyBytes,
-            long requestTimeoutMs,
-            int maxInFlight,
-            int minInFlight,
-            long targetLatencyMs) {}
+    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {}
+
+    public record Admission(
+            boolean adaptive,
+            int minLimit,
+            int maxLimit,
+            int initialLimit,
+            double rttTolerance,
+            long windowMs,
+            double streamShare) {}
 
     public record Admin(String host, int port) {}
 
@@ -122,25 +128,28 @@ public record NodeConfig(
             long timeoutMs,
             int topReasons) {}
 
-    public enum FailMode {
-        OPEN,
-        CLOSED
-    }
-
     /** Thresholds below zero mean "use the model's". */
     public record Decision(
             int instances,
             double reviewThreshold,
             double declineThreshold,
-            FailMode failMode,
+            FallbackPolicy fallback,
             long auditAckTimeoutMs) {}
+
+    public record Breakers(int failureRatePercent, int windowCalls, int minimumCalls, long openMs, int halfOpenCalls) {}
 
     public record Alerts(int instances) {}
 
     public record Labels(int instances, int poolSize, long timeoutMs) {}
 
     public record Audit(
-            int instances, int poolSize, int batchSize, long maxDelayMs, Path spoolDir, long retryIntervalMs) {}
+            int instances,
+            int poolSize,
+            int batchSize,
+            long maxDelayMs,
+            Path spoolDir,
+            long retryIntervalMs,
+            long spoolMaxBytes) {}
 
     public record Health(long intervalMs, long timeoutMs) {}
 
@@ -164,10 +173,25 @@ public record NodeConfig(
                 h.port("port"),
                 h.integer("instances", 0, 256),
                 h.integer("maxBodyBytes", 256, 10 << 20),
-                h.longValue("requestTimeoutMs", 1, 60_000),
-                h.integer("maxInFlight", 1, 1_000_000),
-                h.integer("minInFlight", 1, 1_000_000),
-                h.longValue("targetLatencyMs", 0, 60_000));
+                h.longValue("requestTimeoutMs", 1, 60_000));
+
+        Settings am = Settings.of(root, "admission");
+        int maxLimit = am.integer("maxLimit", 1, 1_000_000);
+        int minLimit = am.integer("minLimit", 1, maxLimit);
+        Admission admission = new Admission(
+                am.bool("adaptive"),
+                minLimit,
+                maxLimit,
+                am.integer("initialLimit", minLimit, maxLimit),
+                am.number("rttTolerance"),
+                am.longValue("windowMs", 100, 60_000),
+                am.number("streamShare"));
+        if (admission.rttTolerance() < 1) {
+            throw new ConfigException(am.key("rttTolerance"), "must be at least 1, was " + admission.rttTolerance());
+        }
+        if (!(admission.streamShare() >= 0 && admission.streamShare() <= 1)) {
+            throw new ConfigException(am.key("streamShare"), "must be in [0, 1], was " + admission.streamShare());
+        }
 
         Settings ad = Settings.of(root, "admin");
         Admin admin = new Admin(ad.nonEmpty("host"), ad.port("port"));
@@ -268,18 +292,34 @@ public record NodeConfig(
             throw new ConfigException(
                     d.key("reviewThreshold"), "must not exceed decision.declineThreshold (" + decline + ")");
         }
-        FailMode failMode;
-        try {
-            failMode = FailMode.valueOf(d.nonEmpty("failMode").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(d.key("failMode"), "must be open or closed, was '" + d.string("failMode") + "'");
+        Settings fb = d.section("fallback");
+        List<FallbackPolicy.Tier> defaultTiers = tiers(fb, "default");
+        if (defaultTiers == null) {
+            throw new ConfigException(
+                    fb.key("default"), "must not be empty: the tiers every channel without its own uses");
         }
+        Map<Channel, List<FallbackPolicy.Tier>> byChannel = new EnumMap<>(Channel.class);
+        for (Channel ch : Channel.values()) {
+            List<FallbackPolicy.Tier> t = tiers(fb, ch.name().toLowerCase(Locale.ROOT));
+            if (t != null) {
+                byChannel.put(ch, t);
+            }
+        }
+        FallbackPolicy fallback = new FallbackPolicy(defaultTiers, byChannel);
         Decision decision = new Decision(
                 d.integer("instances", 0, 256),
                 review,
                 decline,
-                failMode,
+                fallback,
                 d.longValue("auditAckTimeoutMs", 1, 3_600_000));
+
+        Settings br = Settings.of(root, "breakers");
+        Breakers breakers = new Breakers(
+                br.integer("failureRatePercent", 1, 100),
+                br.integer("windowCalls", 1, 100_000),
+                br.integer("minimumCalls", 1, 100_000),
+                br.longValue("openMs", 1, 3_600_000),
+                br.integer("halfOpenCalls", 1, 10_000));
 
         Alerts alerts = new Alerts(Settings.of(root, "alerts").integer("instances", 1, 64));
         Settings l = Settings.of(root, "labels");
@@ -293,7 +333,8 @@ public record NodeConfig(
                 a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000),
                 Path.of(a.nonEmpty("spoolDir")),
-                a.longValue("retryIntervalMs", 10, 600_000));
+                a.longValue("retryIntervalMs", 10, 600_000),
+                a.longValue("spoolMaxBytes", 1, Long.MAX_VALUE));
 
         Settings he = Settings.of(root, "health");
         Health health = new Health(he.longValue("intervalMs", 50, 600_000), he.longValue("timeoutMs", 1, 600_000));
@@ -304,6 +345,7 @@ public record NodeConfig(
                 workerPoolSize,
                 startTimeoutMs,
                 http,
+                admission,
                 admin,
                 kafka,
                 postgres,
@@ -312,6 +354,7 @@ public record NodeConfig(
                 idempotency,
                 scoring,
                 decision,
+                breakers,
                 alerts,
                 labels,
                 audit,
@@ -321,6 +364,14 @@ public record NodeConfig(
     /** Event loops the node runs: the configured number, else Vert.x's default (2 x cores). */
     public int loops() {
         return eventLoops > 0 ? eventLoops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    }
+
+    private static List<FallbackPolicy.Tier> tiers(Settings fallback, String key) {
+        try {
+            return FallbackPolicy.parse(fallback.strings(key));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(fallback.key(key), e.getMessage());
+        }
     }
 
     private static void checkThreshold(String key, double v) {
@@ -344,6 +395,7 @@ public record NodeConfig(
                 workerPoolSize,
                 startTimeoutMs,
                 http,
+                admission,
                 admin,
                 k,
                 postgres,
@@ -352,6 +404,7 @@ public record NodeConfig(
                 idempotency,
                 scoring,
                 decision,
+                breakers,
                 alerts,
                 labels,
                 audit,
@@ -365,6 +418,7 @@ public record NodeConfig(
                 workerPoolSize,
                 startTimeoutMs,
                 http,
+                admission,
                 admin,
                 kafka,
                 p,
@@ -373,6 +427,7 @@ public record NodeConfig(
                 idempotency,
                 scoring,
                 decision,
+                breakers,
                 alerts,
                 labels,
                 audit,

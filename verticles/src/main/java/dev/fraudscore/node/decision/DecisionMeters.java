@@ -26,6 +26,7 @@ public final class DecisionMeters {
     private final Map<Outcome, Counter> decided = new EnumMap<>(Outcome.class);
     private final Timer[] stages = new Timer[STAGES.length];
     private final Map<String, DistributionSummary> scores = new HashMap<>();
+    private final Map<String, Counter> degraded = new HashMap<>();
 
     public DecisionMeters(MeterRegistry registry, String instance) {
         this.registry = registry;
@@ -47,6 +48,17 @@ public final class DecisionMeters {
                             .tag("instance", instance)
                             .register(registry));
         }
+    }
+
+    /** A degraded decision, by the dependency that failed. */
+    public void degraded(String reason) {
+        degraded.computeIfAbsent(
+                        reason,
+                        r -> Counter.builder("fraud.decisions.degraded")
+                                .description("decisions made without a score because a dependency failed, by reason")
+                                .tag("reason", r)
+                                .register(registry))
+                .increment();
     }
 
     /** A decision made (not a replayed one). */

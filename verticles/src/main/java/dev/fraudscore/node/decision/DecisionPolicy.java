@@ -6,25 +6,25 @@ import dev.fraudscore.domain.ScoreResult;
 import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
-import dev.fraudscore.node.config.NodeConfig.FailMode;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What the platform answers for a transaction: the model's score against the thresholds when there is one,
- * else a degraded decision (flagged, with the reason, no score) whose outcome the fail mode sets. Plain
+ * else a degraded decision (flagged, with the reason, no score) whose outcome the {@link FallbackPolicy} sets. Plain
  * logic: no Vert.x, no clock of its own.
  */
 public final class DecisionPolicy {
     public static final String FEATURES_UNAVAILABLE = "features_unavailable";
     public static final String SCORING_UNAVAILABLE = "scoring_unavailable";
+    public static final String IDEMPOTENCY_UNAVAILABLE = "idempotency_unavailable";
 
     private final String nodeId;
-    private final FailMode failMode;
+    private final FallbackPolicy fallback;
 
-    public DecisionPolicy(String nodeId, FailMode failMode) {
+    public DecisionPolicy(String nodeId, FallbackPolicy fallback) {
         this.nodeId = nodeId;
-        this.failMode = failMode;
+        this.fallback = fallback;
     }
 
     public Decision scored(Transaction tx, ScoreResult score, StageTimings timings, Instant now) {
@@ -45,9 +45,9 @@ public final class DecisionPolicy {
                 score.challengerVersion());
     }
 
-    /** {@code why}: {@link #FEATURES_UNAVAILABLE} or {@link #SCORING_UNAVAILABLE}. */
+    /** {@code why}: which dependency failed ({@link #FEATURES_UNAVAILABLE}, ...); the outcome is the fallback's. */
     public Decision degraded(Transaction tx, String why, Thresholds thresholds, StageTimings timings, Instant now) {
-        Outcome outcome = failMode == FailMode.OPEN ? Outcome.APPROVE : Outcome.DECLINE;
+        Outcome outcome = fallback.outcome(tx);
         return new Decision(
                 tx.transactionId(),
                 outcome,

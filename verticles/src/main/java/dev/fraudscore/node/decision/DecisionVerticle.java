@@ -12,6 +12,7 @@ import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.cluster.Maps;
+import dev.fraudscore.node.decision.StageBreakers.Stage;
 import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.failure.FailureException;
@@ -30,14 +31,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline for one transaction, in order: claim its id, velocity features, score, decide, remember the
- * decision, publish it (alerts; audit), answer. Each stage has the deadline its source gives it
- * ({@link StageDeadlines}); what to answer is the {@link DecisionPolicy}'s, what was measured the
- * {@link DecisionMeters}'. A failed or late features or scoring stage gives a degraded decision. A node
- * scoring as many transactions as {@code scoring.queueMaxSize} is overloaded: the decision is refused (503)
- * before its id is claimed or anything counted, and the caller retries. An authorize-check
- * is answered at once, its audit row sent on; a stream record only once its audit row is durable, so that
- * its offset commits only for audited decisions.
+ * The pipeline for one transaction, in order: a place in the scoring stage, claim the id, velocity features,
+ * score, decide, keep or release the claim, publish (alerts; audit), answer. Each stage has the deadline its
+ * source gives it ({@link StageDeadlines}) and, where a dependency can fail, a circuit breaker
+ * ({@link StageBreakers}); what to answer is the {@link DecisionPolicy}'s, what was measured the
+ * {@link DecisionMeters}'.
+ *
+ * <ul>
+ *   <li>Overload is never a decision: a node already scoring {@code scoring.queueMaxSize} transactions refuses
+ *       (503) before its id is claimed or anything counted; a full scoring queue found later releases the claim.
+ *   <li>A dependency that fails (Hazelcast for the claim or the velocity state, the model) gives a degraded
+ *       decision under the fallback policy. It is never kept for idempotent replay: the claim is released, noting
+ *       whether the velocity state already counted the transaction, and a retry is decided afresh without
+ *       counting it twice.
+ *   <li>An authorize-check is answered at once, its audit row sent on; a stream record only once its audit row is
+ *       durable, so that its offset commits only for audited decisions.
+ * </ul>
  */
 public final class DecisionVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionVerticle.class);
@@ -52,6 +61,7 @@ public final class DecisionVerticle extends VerticleBase {
     private final DecisionMeters meters;
     private final LoopRoutes routes;
     private final ScoringCapacity capacity;
+    private final StageBreakers breakers;
     private IdempotencyStore idempotency;
 
     public DecisionVerticle(
@@ -62,7 +72,8 @@ public final class DecisionVerticle extends VerticleBase {
             ModelHolder models,
             MeterRegistry registry,
             LoopRoutes routes,
-            ScoringCapacity capacity) {
+            ScoringCapacity capacity,
+            StageBreakers breakers) {
         this.deadlines = deadlines;
         this.auditAckTimeoutMs = auditAckTimeoutMs;
         this.policy = policy;
@@ -71,6 +82,7 @@ public final class DecisionVerticle extends VerticleBase {
         this.meters = new DecisionMeters(registry, Integer.toString(INSTANCES.incrementAndGet()));
         this.routes = routes;
         this.capacity = capacity;
+        this.breakers = breakers;
     }
 
     @Override
@@ -91,23 +103,29 @@ public final class DecisionVerticle extends VerticleBase {
                             "the node is scoring as many transactions as it can; retry with the same transactionId"));
             return;
         }
-        idempotency
-                .claim(tx.transactionId(), request.fingerprint(), d.staleAfterMs(), d.claimMs())
-                .recover(e -> {
-                    LOG.warn("idempotency claim for {} failed: {}", tx.transactionId(), e.toString());
-                    return Future.failedFuture(Failure.UNAVAILABLE.exception(
-                            "the idempotency store did not answer; retry with the same transactionId"));
+        Trace trace = new Trace(request.receivedNanos());
+        breakers.call(
+                        Stage.IDEMPOTENCY,
+                        () -> idempotency.claim(
+                                tx.transactionId(), request.fingerprint(), d.staleAfterMs(), d.claimMs()))
+                .transform(claim -> {
+                    if (claim.failed()) {
+                        // no claim, no velocity: the same Hazelcast; decide by the fallback, keep nothing
+                        return Future.succeededFuture(
+                                degraded(request, null, DecisionPolicy.IDEMPOTENCY_UNAVAILABLE, claim.cause(), trace));
+                    }
+                    return switch (claim.result()) {
+                        case ClaimResult.Fresh fresh -> decideFresh(request, fresh, d, scoring, trace);
+                        case ClaimResult.Decided decided -> replay(request, decided.decision());
+                        case ClaimResult.Conflict c ->
+                            Future.failedFuture(Failure.IDEMPOTENCY_CONFLICT.exception("transactionId "
+                                    + tx.transactionId() + " was already used with a different payload"));
+                        case ClaimResult.InProgress p ->
+                            Future.failedFuture(Failure.IN_PROGRESS.exception(
+                                    "transactionId " + tx.transactionId() + " is still being decided; retry shortly"));
+                    };
                 })
-                .compose(claim -> switch (claim) {
-                    case ClaimResult.Fresh fresh -> decideFresh(request, fresh, d, scoring);
-                    case ClaimResult.Decided decided -> replay(request, decided.decision());
-                    case ClaimResult.Conflict c ->
-                        Future.failedFuture(Failure.IDEMPOTENCY_CONFLICT.exception(
-                                "transactionId " + tx.transactionId() + " was already used with a different payload"));
-                    case ClaimResult.InProgress p ->
-                        Future.failedFuture(Failure.IN_PROGRESS.exception(
-                                "transactionId " + tx.transactionId() + " is still being decided; retry shortly"));
-                })
+                .compose(event -> event.replayed() ? Future.succeededFuture(event) : publish(event))
                 .onComplete(ar -> scoring.release())
                 .onSuccess(message::reply)
                 .onFailure(e -> FailureException.reply(message, e));
@@ -121,37 +139,50 @@ public final class DecisionVerticle extends VerticleBase {
     }
 
     private Future<DecisionEvent> decideFresh(
-            ScoreRequest request, ClaimResult.Fresh claim, StageDeadlines d, ScoringCapacity.Permit scoring) {
-        Trace trace = new Trace(request.receivedNanos());
-        Transaction tx = request.transaction();
-        return features(request, d)
-                .transform(features -> {
-                    trace.featuresDone = System.nanoTime();
-                    if (features.failed()) {
-                        return Future.succeededFuture(
-                                degraded(request, null, DecisionPolicy.FEATURES_UNAVAILABLE, features.cause(), trace));
-                    }
-                    return score(features.result(), d).transform(score -> {
+            ScoreRequest request,
+            ClaimResult.Fresh claim,
+            StageDeadlines d,
+            ScoringCapacity.Permit scoring,
+            Trace trace) {
+        trace.claimed = System.nanoTime();
+        ScoreRequest counting = claim.counted() ? request.counted() : request;
+        return breakers.call(Stage.FEATURES, () -> features(counting, d)).transform(features -> {
+            trace.featuresDone = System.nanoTime();
+            if (features.failed()) {
+                // possibly counted on one key and not the other: the retry counts again, deduped by transaction id
+                return release(
+                        request,
+                        claim,
+                        claim.counted(),
+                        d,
+                        degraded(request, null, DecisionPolicy.FEATURES_UNAVAILABLE, features.cause(), trace));
+            }
+            return breakers.call(Stage.SCORING, () -> score(features.result(), d))
+                    .transform(score -> {
                         trace.scoringDone = System.nanoTime();
                         scoring.release();
                         if (score.succeeded()) {
-                            Decision decision = policy.scored(tx, score.result(), trace.timings(), Instant.now());
-                            return Future.succeededFuture(event(request, features.result(), decision));
+                            Decision decision = policy.scored(
+                                    request.transaction(), score.result(), trace.timings(), Instant.now());
+                            return remember(request, claim, event(request, features.result(), decision), d);
                         }
                         if (ApiError.of(score.cause()).failure() == Failure.OVERLOADED) {
-                            return Future.failedFuture(score.cause());
+                            return release(request, claim, true, d, null)
+                                    .compose(v -> Future.failedFuture(score.cause()));
                         }
-                        return Future.succeededFuture(degraded(
+                        return release(
                                 request,
-                                features.result().values(),
-                                DecisionPolicy.SCORING_UNAVAILABLE,
-                                score.cause(),
-                                trace));
+                                claim,
+                                true,
+                                d,
+                                degraded(
+                                        request,
+                                        features.result().values(),
+                                        DecisionPolicy.SCORING_UNAVAILABLE,
+                                        score.cause(),
+                                        trace));
                     });
-                })
-                .onFailure(e -> release(request, claim, d))
-                .compose(event -> remember(request, claim, event, d))
-                .compose(this::publish);
+        });
     }
 
     private Future<FeatureVector> features(ScoreRequest request, StageDeadlines d) {
@@ -171,8 +202,10 @@ public final class DecisionVerticle extends VerticleBase {
     private Future<DecisionEvent> remember(
             ScoreRequest request, ClaimResult.Fresh claim, DecisionEvent event, StageDeadlines d) {
         String id = request.transaction().transactionId();
-        return idempotency
-                .remember(id, request.fingerprint(), claim.claimedAtMillis(), event.decision(), d.rememberMs())
+        return breakers.call(
+                        Stage.IDEMPOTENCY,
+                        () -> idempotency.remember(
+                                id, request.fingerprint(), claim.claimedAtMillis(), event.decision(), d.rememberMs()))
                 .transform(ar -> {
                     if (ar.failed()) {
                         LOG.warn(
@@ -184,12 +217,27 @@ public final class DecisionVerticle extends VerticleBase {
                 });
     }
 
-    /** The decision was not made: give up the claim so that the caller's retry is decided at once. */
-    private void release(ScoreRequest request, ClaimResult.Fresh claim, StageDeadlines d) {
+    /**
+     * The decision is not kept (degraded, or the node overloaded): the claim becomes a release, so that a retry is
+     * decided afresh at once, knowing whether the velocity state counted the transaction already. A failure here
+     * is logged: the claim then goes stale and is taken over.
+     */
+    private Future<DecisionEvent> release(
+            ScoreRequest request, ClaimResult.Fresh claim, boolean counted, StageDeadlines d, DecisionEvent event) {
         String id = request.transaction().transactionId();
-        idempotency
-                .release(id, request.fingerprint(), claim.claimedAtMillis(), d.claimMs())
-                .onFailure(e -> LOG.warn("could not release the claim of {}: {}", id, e.toString()));
+        return breakers.call(
+                        Stage.IDEMPOTENCY,
+                        () -> idempotency.release(
+                                id, request.fingerprint(), claim.claimedAtMillis(), counted, d.claimMs()))
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        LOG.warn(
+                                "could not release the claim of {}: {}",
+                                id,
+                                ar.cause().toString());
+                    }
+                    return Future.succeededFuture(event);
+                });
     }
 
     /** Counts the decision, raises its alert, and hands it to the audit trail (a stream record waits for that). */
@@ -220,7 +268,8 @@ public final class DecisionVerticle extends VerticleBase {
     }
 
     private DecisionEvent degraded(ScoreRequest request, float[] features, String why, Throwable cause, Trace trace) {
-        LOG.warn("degraded decision for {}: {} ({})", request.transaction().transactionId(), why, cause.toString());
+        LOG.debug("degraded decision for {}: {} ({})", request.transaction().transactionId(), why, cause.toString());
+        meters.degraded(why);
         Decision d = policy.degraded(
                 request.transaction(), why, models.champion().thresholds(), trace.timings(), Instant.now());
         return new DecisionEvent(request.transaction(), request.source(), features, d, false);
@@ -233,7 +282,7 @@ public final class DecisionVerticle extends VerticleBase {
     /** Stage boundaries of one decision, in System.nanoTime(). */
     private static final class Trace {
         final long received;
-        final long claimed = System.nanoTime();
+        long claimed;
         long featuresDone;
         long scoringDone;
 
@@ -243,10 +292,10 @@ public final class DecisionVerticle extends VerticleBase {
 
         StageTimings timings() {
             long now = System.nanoTime();
-            long f = featuresDone == 0 ? now : featuresDone;
+            long c = claimed == 0 ? now : claimed;
+            long f = featuresDone == 0 ? c : featuresDone;
             long s = scoringDone == 0 ? f : scoringDone;
-            return new StageTimings(
-                    (claimed - received) / 1000, (f - claimed) / 1000, (s - f) / 1000, (now - received) / 1000);
+            return new StageTimings((c - received) / 1000, (f - c) / 1000, (s - f) / 1000, (now - received) / 1000);
         }
     }
 }

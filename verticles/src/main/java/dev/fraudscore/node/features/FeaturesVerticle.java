@@ -54,9 +54,9 @@ public final class FeaturesVerticle extends VerticleBase {
         long t = tx.eventTimeMillis();
         double amount = tx.amountAsDouble();
         long timeoutMs = deadlines.of(request.source()).featuresMs();
-        Future<double[]> card = apply(cards, tx.cardId(), new VelocityUpdate(tx.transactionId(), t, amount), timeoutMs);
-        Future<double[]> terminal =
-                apply(terminals, tx.terminalId(), new VelocityUpdate(tx.transactionId(), t, amount), timeoutMs);
+        VelocityUpdate update = new VelocityUpdate(tx.transactionId(), t, amount, request.alreadyCounted());
+        Future<double[]> card = apply(cards, tx.cardId(), update, timeoutMs);
+        Future<double[]> terminal = apply(terminals, tx.terminalId(), update, timeoutMs);
         Future.all(card, terminal).onComplete(ar -> {
             if (ar.succeeded()) {
                 float[] row = FeatureAssembler.assemble(

@@ -21,15 +21,18 @@ public final class VelocityUpdate implements EntryProcessor<String, VelocityStat
     private String transactionId;
     private long eventMillis;
     private double amount;
+    private boolean alreadyCounted;
 
     public VelocityUpdate() {
         // for Hazelcast
     }
 
-    public VelocityUpdate(String transactionId, long eventMillis, double amount) {
+    /** {@code alreadyCounted}: an earlier attempt counted this transaction; compute the windows, count nothing. */
+    public VelocityUpdate(String transactionId, long eventMillis, double amount, boolean alreadyCounted) {
         this.transactionId = transactionId;
         this.eventMillis = eventMillis;
         this.amount = amount;
+        this.alreadyCounted = alreadyCounted;
     }
 
     @Override
@@ -38,7 +41,7 @@ public final class VelocityUpdate implements EntryProcessor<String, VelocityStat
         if (state == null) {
             state = new VelocityState();
         }
-        VelocityWindows windows = state.apply(transactionId, eventMillis, amount);
+        VelocityWindows windows = state.apply(transactionId, eventMillis, amount, alreadyCounted);
         entry.setValue(state);
         double[] packed = windows.pack();
         double[] out = new double[packed.length + 1];
@@ -57,6 +60,7 @@ public final class VelocityUpdate implements EntryProcessor<String, VelocityStat
         out.writeString(transactionId);
         out.writeLong(eventMillis);
         out.writeDouble(amount);
+        out.writeBoolean(alreadyCounted);
     }
 
     @Override
@@ -64,5 +68,6 @@ public final class VelocityUpdate implements EntryProcessor<String, VelocityStat
         transactionId = in.readString();
         eventMillis = in.readLong();
         amount = in.readDouble();
+        alreadyCounted = in.readBoolean();
     }
 }

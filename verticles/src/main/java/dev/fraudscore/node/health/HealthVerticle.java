@@ -4,9 +4,12 @@ import com.hazelcast.cluster.ClusterState;
 import com.hazelcast.core.HazelcastInstance;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.PgPools;
+import dev.fraudscore.node.audit.SpoolSize;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.config.NodeConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,20 +18,26 @@ import io.vertx.sqlclient.Pool;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Readiness: every {@code health.intervalMs}, checks PostgreSQL ({@code SELECT 1}), Kafka (describe cluster),
- * Hazelcast (member running, cluster active) and the model (a row scored through the scoring stage, as a
- * decision would be), each within {@code health.timeoutMs}, and records the outcome in {@link Health}. A load
- * balancer sends traffic only to nodes whose {@code /health/ready} answers 200.
+ * Health, every {@code health.intervalMs}, each check within {@code health.timeoutMs}. Readiness is "this node can
+ * decide": its Hazelcast member runs in an active cluster, the model answers (a row scored through the scoring
+ * stage, as a decision would be), and the audit spool is below {@code audit.spoolMaxBytes}. PostgreSQL
+ * ({@code SELECT 1}) and Kafka (describe cluster) are checked and reported in {@code /health} and as gauges, but
+ * a decision needs neither (audit rows wait in the spool, stream records in Kafka), so their outage never takes a
+ * node out of the load balancer. Gauge {@code fraud_health{check}}: 1 up, 0 down.
  */
 public final class HealthVerticle extends VerticleBase {
-    public static final Set<String> CHECKS = Set.of("postgres", "kafka", "hazelcast", "model");
+    public static final Set<String> REQUIRED = Set.of("hazelcast", "model", "spool");
+    public static final Set<String> REPORTED = Set.of("postgres", "kafka");
 
     private final NodeConfig.Health config;
     private final NodeConfig.Postgres postgres;
     private final NodeConfig.Kafka kafkaConfig;
+    private final long spoolMaxBytes;
     private final HazelcastInstance hazelcast;
+    private final SpoolSize spool;
     private final Health health;
     private Pool pool;
     private KafkaAdminClient kafka;
@@ -38,13 +47,24 @@ public final class HealthVerticle extends VerticleBase {
             NodeConfig.Health config,
             NodeConfig.Postgres postgres,
             NodeConfig.Kafka kafka,
+            long spoolMaxBytes,
             HazelcastInstance hazelcast,
-            Health health) {
+            SpoolSize spool,
+            Health health,
+            MeterRegistry registry) {
         this.config = config;
         this.postgres = postgres;
         this.kafkaConfig = kafka;
+        this.spoolMaxBytes = spoolMaxBytes;
         this.hazelcast = hazelcast;
+        this.spool = spool;
         this.health = health;
+        for (String check : health.checks()) {
+            Gauge.builder("fraud.health", health, h -> h.up(check))
+                    .description("health checks: 1 up, 0 down (hazelcast, model and spool make readiness)")
+                    .tag("check", check)
+                    .register(registry);
+        }
     }
 
     @Override
@@ -71,23 +91,32 @@ public final class HealthVerticle extends VerticleBase {
     }
 
     private void check() {
-        record("postgres", pool.query("SELECT 1").execute().mapEmpty());
-        record("kafka", kafka.describeCluster().mapEmpty());
         boolean hz = hazelcast.getLifecycleService().isRunning()
                 && hazelcast.getCluster().getClusterState() == ClusterState.ACTIVE;
-        health.report("hazelcast", hz ? null : "Hazelcast member not running or cluster not active");
+        health.report(
+                "hazelcast", hz, hz ? "member running, cluster active" : "member not running or cluster not active");
         // a row of missing values, interactive so that it is not queued behind a stream backlog
         FeatureVector probe = new FeatureVector(new float[Feature.COUNT], true);
         record(
                 "model",
                 vertx.eventBus()
                         .request(Addresses.SCORING_SCORE, probe, probeDelivery)
-                        .mapEmpty());
+                        .mapEmpty(),
+                "scores");
+        long bytes = spool.bytes();
+        health.report("spool", bytes < spoolMaxBytes, bytes + " of " + spoolMaxBytes + " bytes waiting");
+        record("postgres", pool.query("SELECT 1").execute().mapEmpty(), "answers");
+        record("kafka", kafka.describeCluster().mapEmpty(), "answers");
     }
 
-    private void record(String check, Future<Void> probe) {
+    private void record(String check, Future<Void> probe, String ok) {
         probe.timeout(config.timeoutMs(), TimeUnit.MILLISECONDS)
-                .onSuccess(v -> health.report(check, null))
-                .onFailure(e -> health.report(check, e.toString()));
+                .onSuccess(v -> health.report(check, true, ok))
+                .onFailure(e -> health.report(
+                        check,
+                        false,
+                        e instanceof TimeoutException
+                                ? "no answer within " + config.timeoutMs() + " ms"
+                                : "unreachable"));
     }
 }

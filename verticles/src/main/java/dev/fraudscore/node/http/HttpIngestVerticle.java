@@ -4,6 +4,7 @@ import dev.fraudscore.domain.Label;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.domain.ValidationException;
+import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.LabelResult;
@@ -21,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -30,8 +30,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The HTTP edge: {@code POST /v1/authorize-check} and {@code POST /v1/labels}. Validates and normalises the
@@ -41,12 +43,13 @@ import java.time.Clock;
 public final class HttpIngestVerticle extends VerticleBase {
     public static final String AUTHORIZE_CHECK = "/v1/authorize-check";
     public static final String LABELS = "/v1/labels";
+    private static final String TICKET = "admission.ticket";
 
     private final NodeConfig.Http config;
     private final String nodeId;
     private final PrometheusMeterRegistry registry;
     private final Health health;
-    private final AdmissionLimit admission;
+    private final Admission admission;
     private final LoopRoutes routes;
     private final Counter rejected;
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
@@ -60,7 +63,7 @@ public final class HttpIngestVerticle extends VerticleBase {
             String nodeId,
             PrometheusMeterRegistry registry,
             Health health,
-            AdmissionLimit admission,
+            Admission admission,
             LoopRoutes routes) {
         this.config = config;
         this.nodeId = nodeId;
@@ -68,8 +71,9 @@ public final class HttpIngestVerticle extends VerticleBase {
         this.health = health;
         this.admission = admission;
         this.routes = routes;
-        this.rejected = Counter.builder("fraud.http.rejected")
-                .description("authorize-checks refused with 503 because the node was at its admission limit")
+        this.rejected = Counter.builder("fraud.admission.refused")
+                .description("decisions refused because the node was at its admission limit")
+                .tag("lane", "interactive")
                 .register(registry);
     }
 
@@ -79,10 +83,19 @@ public final class HttpIngestVerticle extends VerticleBase {
                 new DeliveryOptions().setSendTimeout(config.requestTimeoutMs()).setLocalOnly(true);
         Router router = Router.router(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        router.post(AUTHORIZE_CHECK).consumes("application/json").handler(body).handler(this::authorizeCheck);
+        // admission before the body is read or parsed: refusing costs next to nothing when the node is full
+        router.post(AUTHORIZE_CHECK)
+                .consumes("application/json")
+                .handler((PlatformHandler) this::admit)
+                .handler(body)
+                .handler(this::authorizeCheck);
         router.post(LABELS).consumes("application/json").handler(body).handler(this::label);
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
+        router.get("/health")
+                .handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(health.json().put("node", nodeId).encode()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         HttpErrors.install(router, config.maxBodyBytes());
         overloadedBody = Buffer.buffer(ApiError.of(
@@ -92,15 +105,7 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .json()
                 .encode());
         server = vertx.createHttpServer();
-        return server.requestHandler(req -> {
-                    // admission before the body is read or parsed: refusing costs next to nothing when the node is full
-                    if (admission.full() && req.method() == HttpMethod.POST && AUTHORIZE_CHECK.equals(req.path())) {
-                        refuse(req.response());
-                    } else {
-                        router.handle(req);
-                    }
-                })
-                .listen(config.port(), config.host());
+        return server.requestHandler(router).listen(config.port(), config.host());
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */
@@ -110,8 +115,7 @@ public final class HttpIngestVerticle extends VerticleBase {
 
     private void ready(RoutingContext ctx) {
         boolean ready = health.ready();
-        JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("node", nodeId);
-        health.failures().forEach(body::put);
+        JsonObject body = health.json().put("node", nodeId);
         ctx.response()
                 .setStatusCode(ready ? 200 : 503)
                 .putHeader("Content-Type", "application/json")
@@ -154,6 +158,19 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .onFailure(e -> HttpErrors.respond(ctx, e));
     }
 
+    /** Takes a place for the decision, or refuses at once (503 Retry-After) when the node is full. */
+    private void admit(RoutingContext ctx) {
+        Optional<Admission.Ticket> ticket = admission.tryAcquire(Admission.Lane.INTERACTIVE);
+        if (ticket.isEmpty()) {
+            refuse(ctx.response());
+            return;
+        }
+        ctx.put(TICKET, ticket.get());
+        // whatever ends the request without a decision (bad input, a conflict) gives the place back
+        ctx.addEndHandler(v -> ticket.get().ignored());
+        ctx.next();
+    }
+
     private void authorizeCheck(RoutingContext ctx) {
         long received = System.nanoTime();
         Transaction tx;
@@ -163,20 +180,20 @@ public final class HttpIngestVerticle extends VerticleBase {
             HttpErrors.respond(ctx, e);
             return;
         }
-        if (!admission.tryAcquire()) {
-            // filled up while this body was read: answer at once instead of queueing
-            refuse(ctx.response());
-            return;
-        }
+        Admission.Ticket ticket = ctx.get(TICKET);
         ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.HTTP, received);
         vertx.eventBus()
                 .<DecisionEvent>request(routes.route(Addresses.PIPELINE_DECIDE), request, pipelineDelivery)
                 .onComplete(ar -> {
-                    admission.release((System.nanoTime() - received) / 1000);
                     if (ar.failed()) {
-                        HttpErrors.respond(ctx, ar.cause());
+                        ApiError error = ApiError.of(ar.cause());
+                        if (error.failure() == Failure.OVERLOADED || error.failure() == Failure.TIMEOUT) {
+                            ticket.dropped();
+                        }
+                        HttpErrors.respond(ctx, error);
                         return;
                     }
+                    ticket.decided();
                     DecisionEvent event = ar.result().body();
                     double tookMs = (System.nanoTime() - received) / 1e6;
                     if (event.replayed()) {

@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * Claims a transaction id for deciding, atomically on the key's owner, and answers a {@link ClaimResult} in
- * its wire form. A claim older than the stale limit with no decision (its node died, or its decision failed
- * without releasing it) is taken over; the velocity update dedupes by transaction id, so a takeover does not
- * count the transaction twice. Entries are {@link IdempotencyEntry#encode() encoded strings}.
+ * its wire form. A released entry (an attempt whose decision was not kept) is claimed at once; a claim older than
+ * the stale limit with no decision (its node died) is taken over; the velocity update dedupes by transaction id,
+ * so a takeover does not count the transaction twice. Entries are {@link IdempotencyEntry#encode() encoded
+ * strings}.
  */
 public final class Claim implements EntryProcessor<String, String, String>, DataSerializable {
     private String fingerprint;
@@ -32,7 +33,7 @@ public final class Claim implements EntryProcessor<String, String, String>, Data
     public String process(Map.Entry<String, String> entry) {
         String stored = entry.getValue();
         if (stored == null) {
-            return take(entry);
+            return take(entry, false);
         }
         // cheap checks on the encoded form: fingerprint first, then whether a decision follows
         int a = stored.indexOf('|');
@@ -43,15 +44,20 @@ public final class Claim implements EntryProcessor<String, String, String>, Data
         if (b + 1 < stored.length()) {
             return "D" + stored.substring(b + 1);
         }
+        if (stored.charAt(a + 1) == 'r') {
+            // released by an attempt whose decision was not kept: decide afresh, counting only if it did not
+            return take(entry, stored.charAt(a + 2) == '1');
+        }
         if (nowMillis - Long.parseLong(stored.substring(a + 1, b)) > staleMillis) {
-            return take(entry);
+            // its node died mid-decision; the velocity update dedupes by transaction id
+            return take(entry, false);
         }
         return new ClaimResult.InProgress().wire();
     }
 
-    private String take(Map.Entry<String, String> entry) {
-        entry.setValue(new IdempotencyEntry(fingerprint, nowMillis, null).encode());
-        return new ClaimResult.Fresh(nowMillis).wire();
+    private String take(Map.Entry<String, String> entry, boolean counted) {
+        entry.setValue(IdempotencyEntry.claimed(fingerprint, nowMillis).encode());
+        return new ClaimResult.Fresh(nowMillis, counted).wire();
     }
 
     @Override

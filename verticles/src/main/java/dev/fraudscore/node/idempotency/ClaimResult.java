@@ -9,8 +9,12 @@ import dev.fraudscore.node.json.DecisionCodec;
  * {@link #fromWire} are the only code that knows that form.
  */
 public sealed interface ClaimResult {
-    /** Nobody decided this id yet (or a stale claim was taken over): this caller decides it. */
-    record Fresh(long claimedAtMillis) implements ClaimResult {}
+    /**
+     * Nobody decided this id yet (or a stale or released claim was taken over): this caller decides it.
+     * {@code counted}: an earlier attempt whose decision was not kept (degraded) already counted the transaction
+     * in the velocity state, so this one must not count it again.
+     */
+    record Fresh(long claimedAtMillis, boolean counted) implements ClaimResult {}
 
     /** Same payload, already decided: answer with that decision. */
     record Decided(Decision decision) implements ClaimResult {}
@@ -23,7 +27,7 @@ public sealed interface ClaimResult {
 
     default String wire() {
         return switch (this) {
-            case Fresh f -> "F" + f.claimedAtMillis();
+            case Fresh f -> (f.counted() ? "f" : "F") + f.claimedAtMillis();
             case Decided d -> "D" + DecisionCodec.encode(d.decision());
             case Conflict c -> "C";
             case InProgress p -> "P";
@@ -32,7 +36,8 @@ public sealed interface ClaimResult {
 
     static ClaimResult fromWire(String s) {
         return switch (s.charAt(0)) {
-            case 'F' -> new Fresh(Long.parseLong(s.substring(1)));
+            case 'F' -> new Fresh(Long.parseLong(s.substring(1)), false);
+            case 'f' -> new Fresh(Long.parseLong(s.substring(1)), true);
             case 'D' -> new Decided(DecisionCodec.decode(s.substring(1)));
             case 'C' -> new Conflict();
             case 'P' -> new InProgress();

@@ -31,12 +31,18 @@ public final class IdempotencyStore {
     /** Stores the decision, so that a retry with the same payload gets it back. */
     public Future<Void> remember(
             String key, String fingerprint, long claimedAtMillis, Decision decision, long timeoutMs) {
-        String entry = new IdempotencyEntry(fingerprint, claimedAtMillis, decision).encode();
+        String entry =
+                IdempotencyEntry.decided(fingerprint, claimedAtMillis, decision).encode();
         return OnContext.future(map.setAsync(key, entry), context, timeoutMs);
     }
 
-    /** Gives up this caller's undecided claim, so that a retry is decided afresh at once. */
-    public Future<Boolean> release(String key, String fingerprint, long claimedAtMillis, long timeoutMs) {
-        return OnContext.future(map.submitToKey(key, new Release(fingerprint, claimedAtMillis)), context, timeoutMs);
+    /**
+     * Gives up this caller's claim without a decision to keep, so that a retry is decided afresh at once;
+     * {@code counted}: this attempt counted the transaction in the velocity state.
+     */
+    public Future<Boolean> release(
+            String key, String fingerprint, long claimedAtMillis, boolean counted, long timeoutMs) {
+        return OnContext.future(
+                map.submitToKey(key, new Release(fingerprint, claimedAtMillis, counted)), context, timeoutMs);
     }
 }

@@ -4,12 +4,15 @@ import dev.fraudscore.domain.Label;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.domain.ValidationException;
+import dev.fraudscore.node.admission.Admission;
+import dev.fraudscore.node.admission.StreamGate;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.failure.ApiError;
+import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.json.DecisionJson;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaIngestVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
+    /** How often records waiting for admission look for a place (a period, not a deadline). */
+    private static final long GATE_POLL_MS = 2;
 
     private final NodeConfig.Kafka config;
     private final String nodeId;
@@ -57,13 +62,16 @@ public final class KafkaIngestVerticle extends VerticleBase {
     private KafkaConsumer<String, String> consumer;
     private KafkaProducer<String, String> producer;
     private DeliveryOptions pipelineDelivery;
+    private final Admission admission;
+    private StreamGate gate;
     private boolean paused;
     private volatile long lag;
 
-    public KafkaIngestVerticle(NodeConfig.Kafka config, String nodeId, MeterRegistry registry) {
+    public KafkaIngestVerticle(NodeConfig.Kafka config, String nodeId, MeterRegistry registry, Admission admission) {
         this.config = config;
         this.nodeId = nodeId;
         this.registry = registry;
+        this.admission = admission;
     }
 
     @Override
@@ -71,6 +79,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         String clientId = nodeId + "-ingest-" + System.identityHashCode(this);
         pipelineDelivery =
                 new DeliveryOptions().setSendTimeout(config.decideTimeoutMs()).setLocalOnly(true);
+        gate = new StreamGate(vertx, admission, GATE_POLL_MS);
         producer = KafkaProducer.create(vertx, KafkaClients.producer(config, clientId));
         consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(config, clientId));
         consumer.exceptionHandler(e -> LOG.warn("Kafka consumer error: {}", e.toString()));
@@ -82,6 +91,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
         vertx.setPeriodic(config.commitIntervalMs(), id -> commit());
         Gauge.builder("fraud.kafka.inflight", offsets, OffsetTracker::inFlight)
                 .description("records being decided")
+                .tag("client", clientId)
+                .register(registry);
+        Gauge.builder("fraud.admission.stream.waiting", gate, StreamGate::waiting)
+                .description("stream records waiting for a place in the admission limit (never refused)")
                 .tag("client", clientId)
                 .register(registry);
         Gauge.builder("fraud.kafka.consumer.lag", this, v -> v.lag)
@@ -152,17 +165,23 @@ public final class KafkaIngestVerticle extends VerticleBase {
         return mine;
     }
 
-    /** Decides one transaction and publishes the decision on "decisions". */
+    /**
+     * Decides one transaction, once the node has room for it, and publishes the decision on "decisions". Its
+     * time is not a sample for the limit: it includes waiting for the audit row, which no caller waits for.
+     */
     private Future<Void> decide(Transaction tx) {
-        ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
-        return vertx.eventBus()
-                .<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)
-                .map(Message::body)
-                .compose(event -> producer.send(KafkaProducerRecord.create(
-                                config.topics().decisions(),
-                                tx.cardId(),
-                                DecisionJson.event(event).encode()))
-                        .mapEmpty());
+        return gate.enter().compose(ticket -> {
+            ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
+            return vertx.eventBus()
+                    .<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)
+                    .map(Message::body)
+                    .compose(event -> producer.send(KafkaProducerRecord.create(
+                                    config.topics().decisions(),
+                                    tx.cardId(),
+                                    DecisionJson.event(event).encode()))
+                            .<Void>mapEmpty())
+                    .onComplete(ar -> ticket.ignored());
+        });
     }
 
     /**
@@ -176,10 +195,24 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
     private Future<Void> retry(
             KafkaConsumerRecord<String, String> record, Supplier<Future<Void>> attempt, int n, long firstNanos) {
-        return attempt.get().recover(e -> {
+        Future<Void> tried;
+        try {
+            tried = attempt.get();
+        } catch (RuntimeException e) {
+            tried = Future.failedFuture(e); // a bug must not lose the record silently: INTERNAL goes to the DLQ
+        }
+        return tried.recover(e -> {
             ApiError error = ApiError.of(e);
             long elapsedMs = (System.nanoTime() - firstNanos) / 1_000_000;
             if (!error.retryable()) {
+                if (error.failure() == Failure.INTERNAL) {
+                    LOG.error(
+                            "record {}-{}@{} failed on a bug, to the DLQ",
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            e);
+                }
                 return deadLetter(record, error);
             }
             if (elapsedMs > config.retryForMs()) {

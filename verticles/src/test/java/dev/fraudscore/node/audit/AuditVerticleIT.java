@@ -57,9 +57,9 @@ class AuditVerticleIT {
 
     private static Future<String> deploy(Vertx vertx, Path spool) {
         Codecs.register(vertx);
-        NodeConfig.Audit audit = new NodeConfig.Audit(1, 2, 50, 20, spool, 100);
+        NodeConfig.Audit audit = new NodeConfig.Audit(1, 2, 50, 20, spool, 100, 1L << 30);
         return vertx.deployVerticle(new AuditVerticle(
-                audit, new NodeConfig.Postgres(url, 0, spool), "audit-it", new SimpleMeterRegistry()));
+                audit, new NodeConfig.Postgres(url, 0, spool), "audit-it", new SimpleMeterRegistry(), new SpoolSize()));
     }
 
     private static void await(Future<?> f) throws Exception {

@@ -2,9 +2,14 @@ package dev.fraudscore.node.config;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.domain.Channel;
+import dev.fraudscore.domain.Outcome;
+import dev.fraudscore.domain.Transaction;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,8 +22,25 @@ class NodeConfigTest {
         assertEquals(8080, c.http().port());
         assertTrue(c.kafka().embedded());
         assertTrue(c.postgres().embedded());
-        assertEquals(NodeConfig.FailMode.OPEN, c.decision().failMode());
+        assertEquals(Outcome.REVIEW, c.decision().fallback().outcome(tx("120.00", null)));
+        assertEquals(Outcome.DECLINE, c.decision().fallback().outcome(tx("300.00", Channel.ECOM)));
         assertFalse(c.nodeId().isBlank());
+    }
+
+    private static Transaction tx(String amount, Channel channel) {
+        return new Transaction(
+                "t",
+                "c",
+                "m",
+                new BigDecimal(amount),
+                "EUR",
+                OffsetDateTime.parse("2026-11-24T10:00:00Z"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                channel);
     }
 
     @Test
@@ -40,13 +62,15 @@ class NodeConfigTest {
                         "9100",
                         "FRAUD_CLUSTER_MEMBERS",
                         "10.0.0.1:5701, 10.0.0.2:5701",
-                        "FRAUD_DECISION_FAIL_MODE",
-                        "closed"));
+                        "FRAUD_DECISION_FALLBACK_DEFAULT",
+                        "DECLINE"));
         assertEquals(9100, c.http().port());
         assertEquals(32, c.scoring().batchMaxSize());
         assertEquals(0.4, c.decision().reviewThreshold());
         assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
-        assertEquals(NodeConfig.FailMode.CLOSED, c.decision().failMode());
+        assertEquals(Outcome.DECLINE, c.decision().fallback().outcome(tx("1.00", null)));
+        assertEquals(
+                Outcome.APPROVE, c.decision().fallback().outcome(tx("1.00", Channel.ECOM)), "ECOM keeps its own tiers");
     }
 
     private static ConfigException refused(Map<String, String> env) {
@@ -61,8 +85,16 @@ class NodeConfigTest {
                 "scoring.workerPoolSize",
                 refused(Map.of("FRAUD_SCORING_WORKER_POOL_SIZE", "0")).key());
         assertEquals(
-                "decision.failMode",
-                refused(Map.of("FRAUD_DECISION_FAIL_MODE", "maybe")).key());
+                "decision.fallback.ecom",
+                refused(Map.of("FRAUD_DECISION_FALLBACK_ECOM", "10 APPROVE, 5 REVIEW, DECLINE"))
+                        .key());
+        assertEquals(
+                "decision.fallback.atm",
+                refused(Map.of("FRAUD_DECISION_FALLBACK_ATM", "100 APPROVE, MAYBE"))
+                        .key());
+        assertEquals(
+                "admission.minLimit",
+                refused(Map.of("FRAUD_ADMISSION_MIN_LIMIT", "5000")).key());
         assertEquals(
                 "decision.reviewThreshold",
                 refused(Map.of("FRAUD_DECISION_REVIEW_THRESHOLD", "0.9", "FRAUD_DECISION_DECLINE_THRESHOLD", "0.5"))

@@ -77,34 +77,41 @@ class ClaimTest {
     @Test
     void claimLifecycle() {
         Map.Entry<String, String> e = entry(null);
-        assertEquals(new ClaimResult.Fresh(1000), claim(e, "fp", 1000));
+        assertEquals(new ClaimResult.Fresh(1000, false), claim(e, "fp", 1000));
         assertEquals(new ClaimResult.InProgress(), claim(e, "fp", 2000));
         assertEquals(new ClaimResult.Conflict(), claim(e, "other", 2000));
         assertEquals(new ClaimResult.Conflict(), claim(e, "f", 2000), "a prefix of the fingerprint is another payload");
-        assertEquals(new ClaimResult.Fresh(7000), claim(e, "fp", 7000), "a stale claim is taken over");
-        e.setValue(new IdempotencyEntry("fp", 7000, DECISION).encode());
+        assertEquals(new ClaimResult.Fresh(7000, false), claim(e, "fp", 7000), "a stale claim is taken over");
+        e.setValue(IdempotencyEntry.decided("fp", 7000, DECISION).encode());
         assertEquals(new ClaimResult.Decided(DECISION), claim(e, "fp", 8000));
-        assertEquals(new IdempotencyEntry("fp", 7000, DECISION), IdempotencyEntry.decode(e.getValue()));
+        assertEquals(IdempotencyEntry.decided("fp", 7000, DECISION), IdempotencyEntry.decode(e.getValue()));
     }
 
     @Test
-    void releaseRemovesOnlyTheCallersOwnUndecidedClaim() {
+    void releaseGivesUpOnlyTheCallersOwnUndecidedClaimAndRemembersWhatWasCounted() {
         Map.Entry<String, String> e = entry(null);
         claim(e, "fp", 1000);
-        assertFalse(new Release("fp", 999).process(e), "another claim (a takeover) is left alone");
-        assertFalse(new Release("other", 1000).process(e));
-        assertTrue(new Release("fp", 1000).process(e));
-        assertNull(e.getValue());
-        assertEquals(new ClaimResult.Fresh(1500), claim(e, "fp", 1500), "a retry is decided afresh at once");
-        e.setValue(new IdempotencyEntry("fp", 1500, DECISION).encode());
-        assertFalse(new Release("fp", 1500).process(e), "a decided entry is never released");
-        assertEquals(new ClaimResult.Decided(DECISION), claim(e, "fp", 1600));
+        assertFalse(new Release("fp", 999, true).process(e), "another claim (a takeover) is left alone");
+        assertFalse(new Release("other", 1000, true).process(e));
+        assertTrue(new Release("fp", 1000, true).process(e));
+        assertEquals(IdempotencyEntry.released("fp", true), IdempotencyEntry.decode(e.getValue()));
+        assertEquals(new ClaimResult.Conflict(), claim(e, "other", 1200), "another payload is still a conflict");
+        assertEquals(
+                new ClaimResult.Fresh(1500, true),
+                claim(e, "fp", 1500),
+                "a retry is decided afresh at once, knowing the transaction was counted");
+        assertEquals(new ClaimResult.InProgress(), claim(e, "fp", 1600), "and holds the claim");
+        assertTrue(new Release("fp", 1500, false).process(e));
+        assertEquals(new ClaimResult.Fresh(1700, false), claim(e, "fp", 1700));
+        e.setValue(IdempotencyEntry.decided("fp", 1700, DECISION).encode());
+        assertFalse(new Release("fp", 1700, true).process(e), "a decided entry is never released");
+        assertEquals(new ClaimResult.Decided(DECISION), claim(e, "fp", 1800));
     }
 
     @Test
     void everyClaimResultSurvivesItsWireForm() {
         for (ClaimResult r : List.of(
-                new ClaimResult.Fresh(42),
+                new ClaimResult.Fresh(42, true),
                 new ClaimResult.Decided(DECISION),
                 new ClaimResult.Conflict(),
                 new ClaimResult.InProgress())) {

@@ -9,6 +9,7 @@ import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.decision.FallbackPolicy;
 import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.support.BlockedThreadWatch;
@@ -23,6 +24,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,8 @@ class ScoringVerticleTest {
 
     @BeforeAll
     static void load() throws Exception {
-        NodeConfig.Decision decision = new NodeConfig.Decision(0, -1, -1, NodeConfig.FailMode.OPEN, 30_000);
+        NodeConfig.Decision decision = new NodeConfig.Decision(
+                0, -1, -1, new FallbackPolicy(FallbackPolicy.parse(List.of("APPROVE")), Map.of()), 30_000);
         models = new ModelHolder(decision, ModelHolder.load(MODEL, decision));
     }
 

@@ -74,7 +74,9 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_HTTP_HOST", "127.0.0.1");
         env.put("FRAUD_HTTP_PORT", Integer.toString(httpPorts[i]));
         env.put("FRAUD_HTTP_REQUEST_TIMEOUT_MS", "20000");
-        env.put("FRAUD_HTTP_TARGET_LATENCY_MS", "0"); // fixed admission limit: the test's bursts must not be refused
+        // a fixed, high admission limit: the test's bursts must not be refused
+        env.put("FRAUD_ADMISSION_ADAPTIVE", "false");
+        env.put("FRAUD_ADMISSION_MAX_LIMIT", "10000");
         env.put("FRAUD_ADMIN_PORT", Integer.toString(adminPorts[i]));
         env.put("FRAUD_POSTGRES_URL", postgresUrl);
         env.put("FRAUD_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());

@@ -26,12 +26,12 @@ public final class TestNode {
         JsonObject c = ConfigLoader.defaults();
         int hzPort = FreePorts.next();
         c.getJsonObject("node").put("id", unique);
-        // a fixed admission limit: tests send bursts on a shared machine, where an adaptive one would refuse at random
         c.getJsonObject("http")
                 .put("port", FreePorts.next())
                 .put("host", "127.0.0.1")
-                .put("instances", 2)
-                .put("targetLatencyMs", 0);
+                .put("instances", 2);
+        // a fixed, high admission limit: tests send bursts of hundreds at once (AdmissionIT tests the adaptive one)
+        c.getJsonObject("admission").put("adaptive", false).put("maxLimit", 10_000);
         c.getJsonObject("admin").put("port", 0);
         c.getJsonObject("postgres").put("url", TestPostgres.freshDatabase(name));
         JsonObject kafka = c.getJsonObject("kafka");
