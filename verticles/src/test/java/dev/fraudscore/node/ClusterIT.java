@@ -3,6 +3,7 @@ package dev.fraudscore.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
 import dev.fraudscore.bench.PrometheusText;
 import dev.fraudscore.devinfra.FreePorts;
 import dev.fraudscore.node.bus.Addresses;
@@ -56,11 +57,19 @@ class ClusterIT {
     private static Http[] admin = new Http[NODES];
     private static Db db;
     private static Vertx console;
+    private static HazelcastInstance consoleMember;
     private static final List<DecisionEvent> feed = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        nodes = new NodeProcesses(NODES, Map.of("FRAUD_DECISION_INSTANCES", "3", "FRAUD_SCORING_INSTANCES", "2"));
+        // breakers judge the last 20 calls, so that the paused-member test's 24 failures trip one
+        nodes = new NodeProcesses(
+                NODES,
+                Map.of(
+                        "FRAUD_DECISION_INSTANCES", "3",
+                        "FRAUD_SCORING_INSTANCES", "2",
+                        "FRAUD_BREAKERS_WINDOW_CALLS", "20",
+                        "FRAUD_BREAKERS_MINIMUM_CALLS", "10"));
         nodes.startAll();
         for (int i = 0; i < NODES; i++) {
             http[i] = new Http(nodes.httpPorts[i]);
@@ -92,6 +101,7 @@ class ClusterIT {
                 100);
         assertTrue(
                 manager.getHazelcastInstance().getPartitionService().isClusterSafe(), "cluster safe before the load");
+        consoleMember = manager.getHazelcastInstance();
         Codecs.register(console);
         console.eventBus()
                 .<DecisionEvent>consumer(Addresses.CLUSTER_ALERTS_FEED, m -> feed.add(m.body()))
@@ -277,6 +287,70 @@ class ClusterIT {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(new JsonObject(r.body()).getString("node").endsWith("node-2"));
         assertEquals(PER_CARD + 3.0, cardCount("rejoined-0"));
+    }
+
+    @Test
+    @Order(6)
+    void aPausedMemberDegradesOnlyWhatItOwnsUnderTheFallbackPolicyAndDecisionsRecoverWhenItResumes() throws Exception {
+        // cards whose entries the member of node 1 owns: their claim and velocity calls wait on a paused process
+        int paused = 1;
+        int port = nodes.hazelcastPorts.get(paused);
+        List<String> owned = new ArrayList<>();
+        for (int i = 0; owned.size() < 24; i++) {
+            String id = "pz-" + i;
+            if (consoleMember
+                            .getPartitionService()
+                            .getPartition(id)
+                            .getOwner()
+                            .getAddress()
+                            .getPort()
+                    == port) {
+                owned.add(id);
+            }
+        }
+        nodes.pause(paused, true);
+        try {
+            // the transaction ids are the idempotency keys: every claim waits on the paused owner until its deadline
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < owned.size(); i++) {
+                calls.add(http[0].postAsync(
+                        "/v1/authorize-check",
+                        "application/json",
+                        Http.tx(owned.get(i), "pz-card-" + i, "pz-term", i % 2 == 0 ? 20 : 300)
+                                .encode()));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                HttpResponse<String> r = calls.get(i).get(60, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                JsonObject d = new JsonObject(r.body());
+                assertTrue(d.getBoolean("degraded"), d.encode());
+                assertEquals("idempotency_unavailable", d.getString("degradedReason"));
+                assertEquals(
+                        i % 2 == 0 ? "APPROVE" : "REVIEW",
+                        d.getString("decision"),
+                        "the fallback tiers: " + d.encode());
+            }
+            // the idempotency stage kept failing: its breaker is open, so the next decision falls back at once
+            JsonObject fast = new JsonObject(http[0].authorize(Http.tx("pz-fast", "pz-card-x", "pz-term", 20))
+                    .body());
+            assertTrue(fast.getBoolean("degraded"));
+            assertTrue(fast.getDouble("tookMs") < 1_000, "failed fast: " + fast.getDouble("tookMs") + " ms");
+        } finally {
+            nodes.pause(paused, false);
+        }
+        // resumed: after the breaker's open period, probes succeed and decisions are scored again
+        int[] n = {0};
+        assertTrue(
+                Await.until(
+                        () -> {
+                            JsonObject d = new JsonObject(
+                                    http[0].authorize(Http.tx("pz-after-" + n[0]++, "pz-card-y", "pz-term", 20))
+                                            .body());
+                            return !d.getBoolean("degraded");
+                        },
+                        Duration.ofSeconds(60),
+                        250),
+                "decisions recovered once the member resumed");
     }
 
     private static void awaitModels(int node, Predicate<JsonObject> condition) throws Exception {

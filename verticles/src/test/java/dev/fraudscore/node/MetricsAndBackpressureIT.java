@@ -3,18 +3,24 @@ package dev.fraudscore.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fraudscore.bench.PrometheusText;
+import dev.fraudscore.bench.Replay;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.RunningNode;
+import dev.fraudscore.simulator.SimulationParameters;
+import dev.fraudscore.simulator.Simulator;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Metrics on /metrics, and a node past its capacity refusing at once instead of queueing (admission.maxLimit = 4,
@@ -147,5 +153,28 @@ class MetricsAndBackpressureIT {
         assertTrue(audited >= 20, "audit lag recorded per committed row: " + audited);
         double limit = metrics.max("fraud_admission_limit").orElseThrow();
         assertTrue(limit >= 1 && limit <= 4, "the adaptive limit stays within minLimit..maxLimit: " + limit);
+    }
+
+    @Test
+    void theReplayToolRetriesRefusedChecksAfterRetryAfterAndDecidesEveryOne(@TempDir Path dir) throws Exception {
+        SimulationParameters p = SimulationParameters.handbook(5).withDays(3).withPopulation(60, 120);
+        Path csv = dir.resolve("sim.csv");
+        Simulator.write(Simulator.generate(p), p, csv);
+        Map<String, String> options = Replay.defaults();
+        options.put("data", csv.toString());
+        options.put("url", "http://127.0.0.1:" + it.node().httpPort());
+        options.put("concurrency", "16");
+        options.put("prefix", "rp");
+        Replay.Summary summary = Replay.run(options);
+        assertEquals(0, summary.errors.get(), "every transaction decided in the end: " + summary.render());
+        assertTrue(summary.retried.get() > 0, "16 at once against a limit of 4: some were refused and retried");
+        long sent = summary.done.get();
+        assertEquals(
+                sent,
+                it.db()
+                        .awaitCount(
+                                sent,
+                                Duration.ofSeconds(30),
+                                "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'rp-%'"));
     }
 }

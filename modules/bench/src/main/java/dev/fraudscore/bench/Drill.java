@@ -296,8 +296,11 @@ public final class Drill {
                 pending.decrementAndGet();
                 return;
             }
-            // same transactionId, same payload: idempotent; a claim left by the dead node is taken over after 5 s
-            vertx.setTimer(250, id -> attempt(vertx, client, tx, card, tries + 1));
+            // same transactionId, same payload: idempotent; after the answer's Retry-After when it gave one, else
+            // (a connection lost with the killed node) a quarter of a second
+            String retryAfter = ar.succeeded() ? ar.result().getString("retryAfter") : null;
+            long pauseMs = retryAfter != null && retryAfter.matches("\\d+") ? Long.parseLong(retryAfter) * 1000 : 250;
+            vertx.setTimer(Math.max(pauseMs, 50), id -> attempt(vertx, client, tx, card, tries + 1));
         });
     }
 
@@ -311,7 +314,9 @@ public final class Drill {
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> {
                     JsonObject j = resp.statusCode() == 200 ? new JsonObject(b.toString()) : new JsonObject();
-                    return j.put("status", resp.statusCode());
+                    String retryAfter = resp.getHeader("Retry-After");
+                    return j.put("status", resp.statusCode())
+                            .put("retryAfter", retryAfter == null ? null : retryAfter.trim());
                 }));
     }
 

@@ -10,9 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
@@ -93,6 +91,11 @@ public final class Replay {
         public final AtomicLong done = new AtomicLong();
         public final AtomicLong errors = new AtomicLong();
         public final AtomicLong labels = new AtomicLong();
+        /** Attempts repeated after a 503 or a 409 in_progress (same transactionId, after Retry-After). */
+        public final AtomicLong retried = new AtomicLong();
+        /** What was never decided (or labelled), with its last answer; the first ones kept for the report. */
+        final List<String> undecided = new ArrayList<>();
+
         final Map<String, Long> outcomes = new TreeMap<>();
         final Map<Integer, Long> statuses = new TreeMap<>();
         final Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
@@ -113,18 +116,35 @@ public final class Replay {
             latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
         }
 
+        /** A transaction or label whose last answer after all retries was not a 200. */
+        synchronized void undecided(String what, Retrying.Answer last) {
+            errors.incrementAndGet();
+            if (undecided.size() < 20) {
+                undecided.add(what + " -> " + last.status() + " " + last.body());
+            }
+        }
+
         synchronized String errorStatuses() {
             Map<Integer, Long> e = new TreeMap<>(statuses);
             e.remove(200);
             return e.isEmpty() ? "" : e.toString();
         }
 
-        String render() {
+        public String render() {
             StringBuilder b =
                     new StringBuilder("\nreplay summary (").append(mode).append(")\n");
             b.append(String.format(
                     "  transactions  %,d sent, %,d answered, %,d errors%n", sent.get(), done.get(), errors.get()));
             b.append(String.format("  labels        %,d fed back%n", labels.get()));
+            b.append(String.format(
+                    "  retried       %,d attempts repeated after 503 or 409 in_progress (Retry-After honoured)%n",
+                    retried.get()));
+            if (errors.get() > 0) {
+                b.append(String.format("  NOT DECIDED   %,d; the first of them:%n", errors.get()));
+                synchronized (this) {
+                    undecided.forEach(u -> b.append("    ").append(u).append('\n'));
+                }
+            }
             b.append(String.format("  decisions     %s%n", outcomes));
             b.append(String.format("  statuses      %s%n", statuses));
             b.append(String.format(
@@ -277,6 +297,7 @@ public final class Replay {
         private final Context context = vertx.getOrCreateContext();
 
         private final HttpClient client;
+        private final Retrying retrying;
         private final int concurrency;
         private final Summary summary;
         private final Set<String> busy = new HashSet<>();
@@ -292,6 +313,8 @@ public final class Replay {
                             .setKeepAlive(true))
                     .with(new PoolOptions().setHttp1MaxSize(concurrency))
                     .build();
+            // a transaction is retried for up to about ten minutes of 503s before the replay gives up on it
+            this.retrying = new Retrying(vertx, client, 600, summary.retried);
         }
 
         private synchronized void awaitSlot(Tx tx) {
@@ -325,24 +348,11 @@ public final class Replay {
             }
         }
 
-        private Future<JsonObject> post(String path, JsonObject body) {
-            Promise<JsonObject> promise = Promise.promise();
-            context.runOnContext(v -> send(path, body).onComplete(promise));
-            return promise.future();
-        }
-
-        private Future<JsonObject> send(String path, JsonObject body) {
+        private Future<Retrying.Answer> post(String path, JsonObject body) {
+            Promise<Retrying.Answer> promise = Promise.promise();
             Buffer payload = body.toBuffer();
-            return client.request(new RequestOptions()
-                            .setMethod(HttpMethod.POST)
-                            .setURI(path)
-                            .putHeader("Content-Type", "application/json")
-                            .setTimeout(30_000))
-                    .compose(req -> req.send(payload))
-                    .compose(resp -> resp.body()
-                            .map(b -> new JsonObject()
-                                    .put("status", resp.statusCode())
-                                    .put("body", b.toString())));
+            context.runOnContext(v -> retrying.post(path, payload).onComplete(promise));
+            return promise.future();
         }
 
         @Override
@@ -352,19 +362,12 @@ public final class Replay {
             long t0 = System.nanoTime();
             post("/v1/authorize-check", txJson(tx)).onComplete(ar -> {
                 long micros = (System.nanoTime() - t0) / 1000;
-                if (ar.succeeded() && ar.result().getInteger("status") == 200) {
-                    summary.record(200, new JsonObject(ar.result().getString("body")).getString("decision"), micros);
+                Retrying.Answer a = ar.result();
+                if (a.status() == 200) {
+                    summary.record(200, a.json().getString("decision"), micros);
                 } else {
-                    summary.errors.incrementAndGet();
-                    summary.record(ar.succeeded() ? ar.result().getInteger("status") : -1, null, micros);
-                    if (summary.errors.get() <= 5) {
-                        System.err.printf(
-                                "%n%s -> %s%n",
-                                tx.id(),
-                                ar.succeeded()
-                                        ? ar.result().encode()
-                                        : ar.cause().toString());
-                    }
+                    summary.undecided(tx.id(), a);
+                    summary.record(a.status(), null, micros);
                 }
                 summary.done.incrementAndGet();
                 release(tx);
@@ -374,18 +377,19 @@ public final class Replay {
         @Override
         public void labels(List<Tx> labels) {
             drain();
-            List<Future<JsonObject>> posts = new ArrayList<>(labels.size());
+            List<Future<Retrying.Answer>> posts = new ArrayList<>(labels.size());
             for (Tx tx : labels) {
                 posts.add(post("/v1/labels", labelJson(tx)));
             }
             CompletableFuture<Void> all = new CompletableFuture<>();
             Future.join(posts).onComplete(ar -> all.complete(null));
             all.join();
-            for (Future<JsonObject> f : posts) {
-                if (f.succeeded() && f.result().getInteger("status") == 200) {
+            for (int i = 0; i < posts.size(); i++) {
+                Retrying.Answer a = posts.get(i).result();
+                if (a.status() == 200) {
                     summary.labels.incrementAndGet();
                 } else {
-                    summary.errors.incrementAndGet();
+                    summary.undecided("label " + labels.get(i).id(), a);
                 }
             }
         }

@@ -8,9 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Instant;
@@ -100,12 +98,15 @@ public final class SmokeBench {
         long benchCpu = processCpuNanos() - benchCpuBefore;
         String audit = before == null ? null : awaitAudited(url, before, r.ok);
         Histogram h = r.latency;
-        System.out.printf("requests %,d  ok %,d  errors %,d  statuses %s%n", requests, r.ok, r.errors, r.statuses);
         System.out.printf(
-                "throughput %,.0f decisions/s (200) over %.2f s; %,.0f answers/s in all%n",
-                r.ok / r.seconds, r.seconds, requests / r.seconds);
+                "transactions %,d  decided %,d  never decided %,d  attempts by status %s%n",
+                requests, r.ok, r.errors, r.statuses);
         System.out.printf(
-                "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+                "retried %,d attempts after a 503 or 409 in_progress, same transactionId, after Retry-After%n",
+                r.retried);
+        System.out.printf("throughput %,.0f decisions/s (200) over %.2f s%n", r.ok / r.seconds, r.seconds);
+        System.out.printf(
+                "accepted attempts: latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
                 h.getValueAtPercentile(50) / 1e3,
                 h.getValueAtPercentile(90) / 1e3,
                 h.getValueAtPercentile(99) / 1e3,
@@ -114,7 +115,7 @@ public final class SmokeBench {
         System.out.printf("decisions %s%n", r.decisions);
         if (r.refused != null && r.refused.getTotalCount() > 0) {
             System.out.printf(
-                    "refused (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n",
+                    "refused attempts (503) %,d, answered in p50 %.3f ms, p99 %.3f ms%n",
                     r.refused.getTotalCount(),
                     r.refused.getValueAtPercentile(50) / 1e3,
                     r.refused.getValueAtPercentile(99) / 1e3);
@@ -164,6 +165,9 @@ public final class SmokeBench {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** A transaction still refused after this many attempts counts as an error. */
+    private static final int MAX_ATTEMPTS = 120;
+
     record Result(
             Histogram latency,
             long ok,
@@ -171,7 +175,8 @@ public final class SmokeBench {
             Map<Integer, Long> statuses,
             Map<String, Long> decisions,
             double seconds,
-            Histogram refused) {}
+            Histogram refused,
+            long retried) {}
 
     /** What came back: latencies of accepted and refused (503) answers apart, statuses, decisions; done after the last. */
     static final class Tally {
@@ -189,14 +194,20 @@ public final class SmokeBench {
             this.requests = requests;
         }
 
-        /** Records one answer (status -1: no answer); true when it was the last one. */
-        boolean record(int status, long micros) {
+        private final AtomicLong retried = new AtomicLong();
+
+        /** Records one attempt's answer (status -1: no answer) and how long it took. */
+        void attempt(int status, long micros) {
             synchronized (accepted) {
                 (status == 503 ? refused : accepted).recordValue(Math.min(micros, accepted.getHighestTrackableValue()));
             }
+        }
+
+        /** A transaction's final status after its retries; true when it was the last transaction. */
+        boolean finish(int status) {
             if (status == 200) {
                 ok.incrementAndGet();
-            } else if (status != 503) {
+            } else {
                 errors.incrementAndGet();
             }
             if (finished.incrementAndGet() == requests) {
@@ -215,7 +226,8 @@ public final class SmokeBench {
                     statuses,
                     decisions,
                     (System.nanoTime() - startNanos) / 1e9,
-                    refused);
+                    refused,
+                    retried.get());
         }
     }
 
@@ -294,9 +306,7 @@ public final class SmokeBench {
                     long due = Math.min(requests, (System.nanoTime() - start) * rate / 1_000_000_000L);
                     for (; next[0] < due; next[0] += threads) {
                         long intended = start + next[0] * 1_000_000_000L / rate;
-                        post(client, Buffer.buffer(body(next[0], phase)), tally)
-                                .onComplete(ar -> tally.record(
-                                        ar.succeeded() ? ar.result() : -1, (System.nanoTime() - intended) / 1000));
+                        send(loop, Buffer.buffer(body(next[0], phase)), intended, 1, tally, () -> {});
                     }
                     if (next[0] >= requests) {
                         vertx(contexts[loop]).cancelTimer(id);
@@ -311,25 +321,46 @@ public final class SmokeBench {
             return context.owner();
         }
 
-        private Future<Integer> post(HttpClient client, Buffer payload, Tally tally) {
-            return client.request(new RequestOptions()
-                            .setMethod(HttpMethod.POST)
-                            .setURI("/v1/authorize-check")
-                            .putHeader("Content-Type", "application/json")
-                            .setTimeout(30_000))
-                    .compose(req -> req.send(payload))
-                    .compose(resp -> resp.body().map(b -> {
-                        synchronized (tally.statuses) {
-                            tally.statuses.merge(resp.statusCode(), 1L, Long::sum);
-                            if (resp.statusCode() == 200) {
-                                String s = b.toString();
-                                int i = s.indexOf("\"decision\":\"");
-                                tally.decisions.merge(
-                                        i < 0 ? "?" : s.substring(i + 12, s.indexOf('"', i + 12)), 1L, Long::sum);
-                            }
-                        }
-                        return resp.statusCode();
-                    }));
+        /** Sends one authorize-check; counts its status and, for a 200, its decision. */
+        private static Future<Retrying.Answer> post(HttpClient client, Buffer payload, Tally tally) {
+            return Retrying.once(client, "/v1/authorize-check", payload).onSuccess(a -> {
+                synchronized (tally.statuses) {
+                    tally.statuses.merge(a.status(), 1L, Long::sum);
+                    if (a.status() == 200) {
+                        int i = a.body().indexOf("\"decision\":\"");
+                        tally.decisions.merge(
+                                i < 0
+                                        ? "?"
+                                        : a.body().substring(i + 12, a.body().indexOf('"', i + 12)),
+                                1L,
+                                Long::sum);
+                    }
+                }
+            });
+        }
+
+        /**
+         * Sends one transaction until it has a final answer, as a payments system would: a 503 or a 409 in_progress
+         * is sent again, same body, after the answer's Retry-After. Each attempt's latency is recorded, from
+         * {@code intended} for the first one (the open loop's due time) and from its own send for a retry.
+         */
+        private void send(int loop, Buffer payload, long intended, int attempt, Tally tally, Runnable next) {
+            post(clients[loop], payload, tally).onComplete(ar -> {
+                Retrying.Answer a = ar.result();
+                tally.attempt(a.status(), (System.nanoTime() - intended) / 1000);
+                if (a.retryable() && attempt < MAX_ATTEMPTS) {
+                    tally.retried.incrementAndGet();
+                    long pauseMs = a.status() == -1 ? 250 : Math.max(0, a.retryAfterSeconds()) * 1000L;
+                    vertx(contexts[loop])
+                            .setTimer(
+                                    Math.max(pauseMs, 50),
+                                    id -> send(loop, payload, System.nanoTime(), attempt + 1, tally, next));
+                    return;
+                }
+                if (!tally.finish(a.status())) {
+                    next.run();
+                }
+            });
         }
 
         private synchronized String body(long n, String phase) {
@@ -345,20 +376,13 @@ public final class SmokeBench {
             if (n >= requests) {
                 return;
             }
-            Buffer payload = Buffer.buffer(body(n, phase));
-            long t0 = System.nanoTime();
-            post(clients[loop], payload, tally).onComplete(ar -> {
-                int status = ar.succeeded() ? ar.result() : -1;
-                if (tally.record(status, (System.nanoTime() - t0) / 1000)) {
-                    return;
-                }
-                if (status == 503) {
-                    // a well-behaved client honours Retry-After (1 s) instead of hammering a full node
-                    vertx(contexts[loop]).setTimer(1000, id -> next(loop, requests, phase, sent, tally));
-                } else {
-                    next(loop, requests, phase, sent, tally);
-                }
-            });
+            send(
+                    loop,
+                    Buffer.buffer(body(n, phase)),
+                    System.nanoTime(),
+                    1,
+                    tally,
+                    () -> next(loop, requests, phase, sent, tally));
         }
     }
 }

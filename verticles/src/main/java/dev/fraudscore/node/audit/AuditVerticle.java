@@ -43,6 +43,9 @@ public final class AuditVerticle extends VerticleBase {
     private List<Message<DecisionEvent>> pending = new ArrayList<>();
     private long flushTimer = -1;
     private boolean replaying;
+    /** When audit inserts started failing (0: they do not): one log line per outage, not one per batch. */
+    private long spoolingSince;
+
     private final SpoolSize spoolSize;
 
     private final Timer lag;
@@ -139,11 +142,13 @@ public final class AuditVerticle extends VerticleBase {
                     }
                 })
                 .recover(e -> {
-                    LOG.warn(
-                            "audit insert of {} rows failed ({}); spooling to {}",
-                            rows.size(),
-                            e.toString(),
-                            config.spoolDir());
+                    if (spoolingSince == 0) {
+                        spoolingSince = System.currentTimeMillis();
+                        LOG.warn(
+                                "audit inserts fail ({}); batches go to the spool {} until PostgreSQL takes them",
+                                e.toString(),
+                                config.spoolDir());
+                    }
                     spooled.increment(rows.size());
                     return spool.write(rows).onComplete(v -> measureSpool());
                 })
@@ -188,6 +193,12 @@ public final class AuditVerticle extends VerticleBase {
             measureSpool();
             if (replayed[1] > 0) {
                 LOG.info("replayed {} audit rows from {} spooled batches", replayed[0], replayed[1]);
+            }
+            if (ar.succeeded() && spoolingSince != 0) {
+                LOG.info(
+                        "PostgreSQL takes audit rows again after {} s; the spool is drained",
+                        (System.currentTimeMillis() - spoolingSince) / 1000);
+                spoolingSince = 0;
             }
             if (ar.failed()) {
                 LOG.debug("spool replay paused: {}", ar.cause().toString());

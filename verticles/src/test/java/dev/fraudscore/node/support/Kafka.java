@@ -39,6 +39,15 @@ public final class Kafka implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
     }
 
+    /** Sends without waiting for the acknowledgement; {@link #flush()} waits for all. */
+    public void sendAsync(String topic, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     public void send(String topic, int partition, String key, String value) throws Exception {
         producer.send(new ProducerRecord<>(topic, partition, key, value)).get(30, TimeUnit.SECONDS);
     }

@@ -135,6 +135,16 @@ public final class NodeProcesses implements AutoCloseable {
     }
 
     /** kill -9. */
+    /** SIGSTOP (true) or SIGCONT (false): the node's JVM, and its Hazelcast member, stops answering without dying. */
+    public void pause(int i, boolean paused) throws Exception {
+        Process kill = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(processes[i].pid()))
+                .inheritIO()
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + (paused ? "-STOP" : "-CONT") + " failed for node " + i);
+        }
+    }
+
     public void kill(int i) throws InterruptedException {
         processes[i].destroyForcibly();
         processes[i].waitFor(30, TimeUnit.SECONDS);

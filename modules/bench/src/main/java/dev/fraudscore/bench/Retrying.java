@@ -1,0 +1,83 @@
+package dev.fraudscore.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How the project's clients call the platform, as a payments system should: a {@code 503} (overloaded,
+ * unavailable, timeout) or a {@code 409 in_progress} is retried with the same body (the same transactionId)
+ * after the answer's {@code Retry-After}, a connection that failed after a short pause; anything else is final.
+ * Every retry is counted.
+ */
+final class Retrying {
+    /** One HTTP answer: status (-1: no answer), its Retry-After seconds (-1: none) and body. */
+    record Answer(int status, int retryAfterSeconds, String body) {
+        boolean retryable() {
+            return status == 503 || status == -1 || (status == 409 && body.contains("\"in_progress\""));
+        }
+
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final int maxAttempts;
+    private final AtomicLong retried;
+
+    /** {@code retried}: counts every retry; after {@code maxAttempts} the last answer is final. */
+    Retrying(Vertx vertx, HttpClient client, int maxAttempts, AtomicLong retried) {
+        this.vertx = vertx;
+        this.client = client;
+        this.maxAttempts = maxAttempts;
+        this.retried = retried;
+    }
+
+    /** POSTs {@code body} to {@code path} until a final answer (call on the client's own context). */
+    Future<Answer> post(String path, Buffer body) {
+        return attempt(path, body, 1);
+    }
+
+    private Future<Answer> attempt(String path, Buffer body, int n) {
+        return once(client, path, body).compose(answer -> {
+            if (!answer.retryable() || n >= maxAttempts) {
+                return Future.succeededFuture(answer);
+            }
+            retried.incrementAndGet();
+            long pauseMs = answer.status() == -1 ? 250 : Math.max(0, answer.retryAfterSeconds()) * 1000L;
+            return vertx.timer(Math.max(pauseMs, 50)).compose(v -> attempt(path, body, n + 1));
+        });
+    }
+
+    /** One POST; a failure to connect or to be answered is status -1. */
+    static Future<Answer> once(HttpClient client, String path, Buffer body) {
+        return client.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setURI(path)
+                        .putHeader("Content-Type", "application/json")
+                        .setTimeout(30_000))
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.body()
+                        .map(b ->
+                                new Answer(resp.statusCode(), retryAfter(resp.getHeader("Retry-After")), b.toString())))
+                .otherwise(e -> new Answer(-1, -1, String.valueOf(e)));
+    }
+
+    private static int retryAfter(String header) {
+        if (header == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(header.trim());
+        } catch (NumberFormatException e) {
+            return 1; // an HTTP date: a second is as good a guess as any
+        }
+    }
+}
