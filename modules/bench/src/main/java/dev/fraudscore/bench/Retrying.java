@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * How the project's clients call the platform, as a payments system should: a {@code 503} (overloaded,
@@ -25,12 +26,25 @@ final class Retrying {
         JsonObject json() {
             return new JsonObject(body);
         }
+
+        /** The error body's rule, "connection" when there was no answer. */
+        String rule() {
+            if (status == -1) {
+                return "connection";
+            }
+            try {
+                return String.valueOf(json().getString("rule"));
+            } catch (RuntimeException e) {
+                return "HTTP " + status;
+            }
+        }
     }
 
     private final Vertx vertx;
     private final HttpClient client;
     private final int maxAttempts;
     private final AtomicLong retried;
+    private Consumer<String> onRetry = rule -> {};
 
     /** {@code retried}: counts every retry; after {@code maxAttempts} the last answer is final. */
     Retrying(Vertx vertx, HttpClient client, int maxAttempts, AtomicLong retried) {
@@ -38,6 +52,12 @@ final class Retrying {
         this.client = client;
         this.maxAttempts = maxAttempts;
         this.retried = retried;
+    }
+
+    /** Told the rule of every answer that is retried ({@code overloaded}, {@code in_progress}, ...; "connection"). */
+    Retrying onRetry(Consumer<String> listener) {
+        this.onRetry = listener;
+        return this;
     }
 
     /** POSTs {@code body} to {@code path} until a final answer (call on the client's own context). */
@@ -51,6 +71,7 @@ final class Retrying {
                 return Future.succeededFuture(answer);
             }
             retried.incrementAndGet();
+            onRetry.accept(answer.rule());
             long pauseMs = answer.status() == -1 ? 250 : Math.max(0, answer.retryAfterSeconds()) * 1000L;
             return vertx.timer(Math.max(pauseMs, 50)).compose(v -> attempt(path, body, n + 1));
         });

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,8 @@ public final class AuditVerticle extends VerticleBase {
     private List<Message<DecisionEvent>> pending = new ArrayList<>();
     private long flushTimer = -1;
     private boolean replaying;
+    /** Batches being written or spooled: the verticle stops once they are done. */
+    private final Set<Future<Void>> flushing = new HashSet<>();
     /** When audit inserts started failing (0: they do not): one log line per outage, not one per batch. */
     private long spoolingSince;
 
@@ -93,7 +97,8 @@ public final class AuditVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         flush();
-        return pool.close();
+        // the last batches are written (or spooled) before the pool closes: nothing is left for the spool to catch
+        return Future.join(new ArrayList<>(flushing)).eventually(() -> pool.close());
     }
 
     /** Yesterday through a week ahead, in UTC; failures are logged (rows then land in the default partition). */
@@ -134,7 +139,7 @@ public final class AuditVerticle extends VerticleBase {
         for (Message<DecisionEvent> m : batch) {
             rows.add(AuditRows.row(m.body()));
         }
-        insert(rows)
+        Future<Void> done = insert(rows)
                 .onSuccess(v -> {
                     long now = System.currentTimeMillis();
                     for (Message<DecisionEvent> m : batch) {
@@ -170,6 +175,8 @@ public final class AuditVerticle extends VerticleBase {
                                 ar.cause().toString());
                     }
                 });
+        flushing.add(done);
+        done.onComplete(ar -> flushing.remove(done));
     }
 
     private Future<Void> insert(List<String[]> rows) {

@@ -65,6 +65,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     private final Admission admission;
     private StreamGate gate;
     private boolean paused;
+    private volatile boolean stopping;
     private volatile long lag;
 
     public KafkaIngestVerticle(NodeConfig.Kafka config, String nodeId, MeterRegistry registry, Admission admission) {
@@ -82,7 +83,11 @@ public final class KafkaIngestVerticle extends VerticleBase {
         gate = new StreamGate(vertx, admission, GATE_POLL_MS);
         producer = KafkaProducer.create(vertx, KafkaClients.producer(config, clientId));
         consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(config, clientId));
-        consumer.exceptionHandler(e -> LOG.warn("Kafka consumer error: {}", e.toString()));
+        consumer.exceptionHandler(e -> {
+            if (!stopping) {
+                LOG.warn("Kafka consumer error: {}", e.toString());
+            }
+        });
         consumer.partitionsRevokedHandler(parts -> {
             commit();
             parts.forEach(offsets::revoke);
@@ -108,8 +113,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        commit();
-        return Future.join(consumer.close(), producer.close());
+        stopping = true;
+        // the last offsets first; the consumer's poll loop reports errors while it is closed: they are expected
+        return commit().eventually(() -> Future.join(consumer.close(), producer.close()));
     }
 
     private void onRecord(KafkaConsumerRecord<String, String> record) {
@@ -281,13 +287,15 @@ public final class KafkaIngestVerticle extends VerticleBase {
                 });
     }
 
-    private void commit() {
+    private Future<Void> commit() {
         Map<TopicPartition, Long> positions = offsets.committable();
         if (positions.isEmpty()) {
-            return;
+            return Future.succeededFuture();
         }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         positions.forEach((tp, position) -> commit.put(tp, new OffsetAndMetadata(position, "")));
-        consumer.commit(commit).onFailure(e -> LOG.warn("offset commit failed: {}", e.toString()));
+        return consumer.commit(commit)
+                .<Void>mapEmpty()
+                .onFailure(e -> LOG.warn("offset commit failed: {}", e.toString()));
     }
 }

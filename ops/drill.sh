@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Overload and failure drills, each one command that prints its figures (README "Drills"):
+#   ops/drill.sh cold-start   a node started cold by ops/run.sh (defaults), wrk -t2 -c64 for 30 s at once; then the
+#                             same with admission control off, for the throughput it must not fall below
+#   ops/drill.sh overload     open loop at half and at twice the closed-loop rate the node sustains, 60 s each:
+#                             refusal latency, accepted p99 against the unloaded p99, every accepted decision audited
+#   ops/drill.sh postgres     PostgreSQL stopped 30 s under 500 checks/s (node, PostgreSQL and Kafka of its own)
+#   ops/drill.sh kafka        the Kafka broker stopped 30 s under HTTP load, records produced before, during, after
+#   ops/drill.sh hazelcast    a running ops/cluster.sh cluster: one member paused (SIGSTOP) 15 s under load
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. ops/lib/java.sh
+SECONDS_EACH=${FRAUD_DRILL_SECONDS:-30}
+
+node_up() { # log file: waits for the node's banner
+  for _ in $(seq 1 240); do grep -q "is ready" "$1" && return 0; sleep 0.5; done
+  echo "node did not start; see $1" >&2; exit 1
+}
+stop_node() { pkill -f dev.fraudscore.node.FraudNode || true; for _ in $(seq 1 60); do pgrep -f dev.fraudscore.node.FraudNode >/dev/null || return 0; sleep 0.5; done; }
+ensure_wrk() {
+  command -v wrk >/dev/null 2>&1 && return
+  echo "installing wrk from the OS packages ..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+}
+cold_wrk() { # label env...: a cold node by the README's command, then wrk at once
+  local label=$1; shift
+  stop_node; rm -rf var
+  env "$@" FRAUD_SKIP_BUILD=1 nohup bash ops/run.sh > "var-drill-$label.log" 2>&1 &
+  node_up "var-drill-$label.log"
+  echo "== $label: wrk -t2 -c64 -d${SECONDS_EACH}s, started the moment the node was ready"
+  WRK_RUN="$label$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
+  curl -s http://127.0.0.1:8080/metrics | grep -E '^fraud_admission_(limit|refused_total)' || true
+  stop_node
+}
+
+case "${1:-}" in
+  cold-start)
+    [ "${FRAUD_SKIP_BUILD:-}" = "1" ] || mvn -q -B package -DskipTests
+    ensure_wrk
+    cold_wrk admission-default
+    cold_wrk admission-off FRAUD_ADMISSION_ADAPTIVE=false
+    rm -f var-drill-*.log
+    ;;
+  overload)
+    # a node must be running (ops/run.sh); the generator warms up first, then measures
+    run_bench dev.fraudscore.bench.OverloadDrill "${@:2}"
+    ;;
+  postgres|kafka)
+    run_bench dev.fraudscore.bench.OutageDrill --dependency "$1" "${@:2}"
+    ;;
+  hazelcast)
+    run_bench dev.fraudscore.bench.PauseDrill "${@:2}"
+    ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
+esac
