@@ -28,6 +28,7 @@ final class DrillNode implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("node.log").toFile());
         Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("FRAUD_")); // the drill's own settings are not the node's
         env.put("FRAUD_SKIP_BUILD", "1");
         env.put("FRAUD_NODE_ID", "drill-node");
         env.put("FRAUD_HTTP_PORT", Integer.toString(httpPort));

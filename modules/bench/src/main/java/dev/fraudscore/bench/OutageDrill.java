@@ -29,6 +29,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,7 +60,16 @@ public final class OutageDrill {
         return new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            drill(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void drill(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of(
                 "dependency",
                 "postgres",
@@ -75,6 +85,7 @@ public final class OutageDrill {
                 "100",
                 "dir",
                 "var/drill"));
+        o.put("warmup", "15");
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
@@ -139,9 +150,60 @@ public final class OutageDrill {
                             .computeIfAbsent(rule, r -> new AtomicLong())
                             .incrementAndGet());
             java.net.http.HttpClient probe = java.net.http.HttpClient.newHttpClient(); // the readiness prober
+            // a warm-up at the same rate, not counted: a cold JIT is not what the drill measures
+            long warmStart = System.nanoTime();
+            long warm = 0;
+            long warmMillis = Long.parseLong(o.get("warmup")) * 1000;
+            while (System.nanoTime() - warmStart < TimeUnit.MILLISECONDS.toNanos(warmMillis)) {
+                for (long due = (System.nanoTime() - warmStart) / 1_000_000 * rate / 1000; warm < due; warm++) {
+                    send(ctx, retrying, run + "w", warm, -1);
+                }
+                Thread.sleep(2);
+            }
+            while (pending.get() > 0) {
+                Thread.sleep(20);
+            }
+            finalStatuses.clear();
+            refusedBy.clear();
+            retried.set(0);
             long start = System.nanoTime();
             long sent = 0;
-            long produced = 0;
+            // records on their own thread: a producer blocks while the broker is away (waiting for metadata)
+            AtomicLong producedCount = new AtomicLong();
+            long streamStart = System.nanoTime();
+            Thread streamThread = Thread.ofPlatform().name("drill-producer").start(() -> {
+                long n = 0;
+                while (System.nanoTime() - streamStart < TimeUnit.SECONDS.toNanos(seconds)) {
+                    long t = (System.nanoTime() - streamStart) / 1_000_000;
+                    for (long due = t * kafkaRate / 1000; n < due; n++) {
+                        String card = "ok-" + run + "-card-" + (n % 200);
+                        producer.send(new ProducerRecord<>(
+                                "transactions",
+                                card,
+                                new JsonObject()
+                                        .put("transactionId", "ok-" + run + "-" + n)
+                                        .put("cardId", card)
+                                        .put("terminalId", "ok-term")
+                                        .put("amount", 25)
+                                        .put("currency", "EUR")
+                                        .put(
+                                                "timestamp",
+                                                Instant.now()
+                                                        .truncatedTo(ChronoUnit.MILLIS)
+                                                        .toString())
+                                        .encode()));
+                        producedCount.set(n + 1);
+                    }
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            AtomicReference<KafkaBroker> broker = new AtomicReference<>(kafka);
+            AtomicReference<EmbeddedPostgresServer> database = new AtomicReference<>(postgres);
+            Thread restart = null;
             boolean down = false;
             boolean up = false;
             long nextProbe = 0;
@@ -159,35 +221,28 @@ public final class OutageDrill {
                 }
                 if (!up && t >= at + outage) {
                     up = true;
-                    if (dependency.equals("kafka")) {
-                        kafka = KafkaBroker.start(
-                                dir.resolve("kafka").toAbsolutePath(), kafkaPort, controller, Duration.ofSeconds(90));
-                    } else {
-                        postgres = EmbeddedPostgresServer.start(
-                                dir.resolve("postgres").toAbsolutePath(), pgPort);
-                    }
-                    System.out.printf("t=%.1fs %s started again%n", (System.nanoTime() - start) / 1e9, dependency);
+                    // started on a thread of its own: the load goes on at its rate while the server comes up
+                    restart = Thread.ofPlatform().start(() -> {
+                        try {
+                            if (dependency.equals("kafka")) {
+                                broker.set(KafkaBroker.start(
+                                        dir.resolve("kafka").toAbsolutePath(),
+                                        kafkaPort,
+                                        controller,
+                                        Duration.ofSeconds(90)));
+                            } else {
+                                database.set(EmbeddedPostgresServer.start(
+                                        dir.resolve("postgres").toAbsolutePath(), pgPort));
+                            }
+                            System.out.printf(
+                                    "t=%.1fs %s started again%n", (System.nanoTime() - start) / 1e9, dependency);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("could not start " + dependency + " again", e);
+                        }
+                    });
                 }
                 for (long due = t * rate / 1000; sent < due; sent++) {
                     send(ctx, retrying, run, sent, phase);
-                }
-                for (long due = t * kafkaRate / 1000; produced < due; produced++) {
-                    String card = "ok-" + run + "-card-" + (produced % 200);
-                    producer.send(new ProducerRecord<>(
-                            "transactions",
-                            card,
-                            new JsonObject()
-                                    .put("transactionId", "ok-" + run + "-" + produced)
-                                    .put("cardId", card)
-                                    .put("terminalId", "ok-term")
-                                    .put("amount", 25)
-                                    .put("currency", "EUR")
-                                    .put(
-                                            "timestamp",
-                                            Instant.now()
-                                                    .truncatedTo(ChronoUnit.MILLIS)
-                                                    .toString())
-                                    .encode()));
                 }
                 if (t >= nextProbe) {
                     nextProbe = t + 500;
@@ -207,7 +262,14 @@ public final class OutageDrill {
             while (pending.get() > 0 && System.nanoTime() < wait) {
                 Thread.sleep(50);
             }
+            streamThread.join();
+            if (restart != null) {
+                restart.join();
+            }
+            kafka = broker.get();
+            postgres = database.get();
             producer.flush();
+            long produced = producedCount.get();
             long decided = finalStatuses.getOrDefault(200, new AtomicLong()).get();
             long[] rows = awaitRows(postgres.uri("postgres"), "dr-" + run + "-%", decided);
             long[] records =
@@ -266,6 +328,10 @@ public final class OutageDrill {
         long t0 = System.nanoTime();
         ctx.runOnContext(v -> retrying.post("/v1/authorize-check", body).onComplete(ar -> {
             Retrying.Answer a = ar.result();
+            if (phase < 0) {
+                pending.decrementAndGet();
+                return;
+            }
             finalStatuses.computeIfAbsent(a.status(), s -> new AtomicLong()).incrementAndGet();
             if (a.status() == 200) {
                 synchronized (latency) {

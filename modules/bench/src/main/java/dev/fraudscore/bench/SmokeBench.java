@@ -33,25 +33,22 @@ public final class SmokeBench {
     private SmokeBench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of(
-                "url",
-                "http://127.0.0.1:8080",
-                "requests",
-                "20000",
-                "concurrency",
-                "32",
-                "warmup",
-                "2000",
-                "cards",
-                "10000",
-                "terminals",
-                "2000",
-                "rate",
-                "0",
-                "echo",
-                "false",
-                "threads",
-                "2"));
+        Map<String, String> o = new LinkedHashMap<>();
+        String[][] defaults = {
+            {"url", "http://127.0.0.1:8080"},
+            {"requests", "20000"},
+            {"concurrency", "32"},
+            {"warmup", "2000"},
+            {"cards", "10000"},
+            {"terminals", "2000"},
+            {"rate", "0"},
+            {"echo", "false"},
+            {"threads", "2"},
+            {"attempts", "120"}
+        };
+        for (String[] d : defaults) {
+            o.put(d[0], d[1]);
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
@@ -71,6 +68,7 @@ public final class SmokeBench {
                 run,
                 Integer.parseInt(o.get("cards")),
                 Integer.parseInt(o.get("terminals")));
+        load.maxAttempts = Integer.parseInt(o.get("attempts"));
 
         int warmup = Integer.parseInt(o.get("warmup"));
         if (warmup > 0) {
@@ -165,9 +163,6 @@ public final class SmokeBench {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** A transaction still refused after this many attempts counts as an error. */
-    private static final int MAX_ATTEMPTS = 120;
-
     record Result(
             Histogram latency,
             long ok,
@@ -251,6 +246,8 @@ public final class SmokeBench {
         private final int cards;
         private final int terminals;
         private final SplittableRandom random = new SplittableRandom(42);
+        /** A transaction still refused after this many attempts counts as never decided (the caller gave up). */
+        int maxAttempts = 120;
 
         Load(Vertx vertx, URI url, int threads, int concurrency, String run, int cards, int terminals) {
             this.clients = new HttpClient[threads];
@@ -348,7 +345,7 @@ public final class SmokeBench {
             post(clients[loop], payload, tally).onComplete(ar -> {
                 Retrying.Answer a = ar.result();
                 tally.attempt(a.status(), (System.nanoTime() - intended) / 1000);
-                if (a.retryable() && attempt < MAX_ATTEMPTS) {
+                if (a.retryable() && attempt < maxAttempts) {
                     tally.retried.incrementAndGet();
                     long pauseMs = a.status() == -1 ? 250 : Math.max(0, a.retryAfterSeconds()) * 1000L;
                     vertx(contexts[loop])

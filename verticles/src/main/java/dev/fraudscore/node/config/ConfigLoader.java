@@ -154,7 +154,8 @@ public final class ConfigLoader {
             "FRAUD_KAFKA_BROKER_CLASSPATH",
             "FRAUD_BROKER_WATCH",
             "FRAUD_JAVA_OPTS",
-            "FRAUD_SKIP_BUILD");
+            "FRAUD_SKIP_BUILD",
+            "FRAUD_DRILL_SECONDS");
 
     private static void collectEnv(JsonObject config, String prefix, Map<String, String> env, List<String> known) {
         for (String key : config.fieldNames()) {

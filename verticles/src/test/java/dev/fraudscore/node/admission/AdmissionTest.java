@@ -61,8 +61,8 @@ class AdmissionTest {
 
     @Test
     void theAdaptiveLimitStartsAtItsInitialValueAndNeverRefusesBelowItsFloor() {
-        Admission a = new Admission(new NodeConfig.Admission(true, 64, 1024, 128, 2.0, 100, 0.25));
-        assertEquals(128, a.limit());
+        Admission a = new Admission(new NodeConfig.Admission(true, 64, 1024, 512, 2.0, 100, 0.25));
+        assertEquals(512, a.limit());
         assertEquals(64, take(a, Lane.INTERACTIVE, 64).size());
     }
 }
