@@ -9,7 +9,7 @@ import dev.fraudscore.node.admin.AdminVerticle;
 import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.alerts.AlertsVerticle;
 import dev.fraudscore.node.audit.AuditVerticle;
-import dev.fraudscore.node.audit.SpoolSize;
+import dev.fraudscore.node.audit.DecisionLog;
 import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.cluster.HazelcastSetup;
@@ -29,7 +29,9 @@ import dev.fraudscore.node.labels.LabelsVerticle;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringCapacity;
 import dev.fraudscore.node.scoring.ScoringVerticle;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
@@ -41,6 +43,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,6 +161,9 @@ public final class FraudNode implements AutoCloseable {
                     .setMetricsOptions(new MicrometerMetricsOptions()
                             .setEnabled(true)
                             .setJvmMetricsEnabled(true)
+                            // Vert.x keeps one backend per registry name in a static map: two nodes in one JVM
+                            // (the tests) under the default name would share the first node's registry
+                            .setRegistryName("fraudscore-" + config.nodeId() + "-" + System.identityHashCode(registry))
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))
                     .setWorkerPoolSize(config.workerPoolSize());
             if (config.eventLoops() > 0) {
@@ -173,7 +179,7 @@ public final class FraudNode implements AutoCloseable {
                     .get(config.startTimeoutMs(), TimeUnit.MILLISECONDS);
             Codecs.register(vertx);
             try {
-                int[] ports = deploy(vertx, config, cluster, models, registry);
+                int[] ports = deploy(vertx, config, cluster, models, registry, infrastructure);
                 return new FraudNode(config, vertx, models, infrastructure, ports[0], ports[1]);
             } catch (Exception e) {
                 vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -193,21 +199,15 @@ public final class FraudNode implements AutoCloseable {
             NodeConfig c,
             HazelcastClusterManager cluster,
             ModelHolder holder,
-            PrometheusMeterRegistry registry)
+            PrometheusMeterRegistry registry,
+            List<AutoCloseable> closeAfterVertx)
             throws Exception {
         HazelcastInstance hz = cluster.getHazelcastInstance();
         long t = c.startTimeoutMs();
         String node = c.nodeId();
-        SpoolSize spoolSize = new SpoolSize();
-        Gauge.builder("fraud.audit.spool.bytes", spoolSize, SpoolSize::bytes)
-                .description("bytes of audit batches waiting in the spool for PostgreSQL")
-                .register(registry);
-        await(
-                t,
-                deploy(
-                        vertx,
-                        () -> new AuditVerticle(c.audit(), c.postgres(), node, registry, spoolSize),
-                        c.audit().instances()));
+        DecisionLog log = auditLog(c.audit(), registry);
+        closeAfterVertx.add(log);
+        await(t, vertx.deployVerticle(new AuditVerticle(c.audit(), c.postgres(), node, log, registry)));
         await(
                 t,
                 deploy(
@@ -249,7 +249,8 @@ public final class FraudNode implements AutoCloseable {
                                 registry,
                                 routes,
                                 capacity,
-                                breakers),
+                                breakers,
+                                log),
                         c.decision().instances() == 0 ? loops : c.decision().instances()));
         await(
                 t,
@@ -260,15 +261,8 @@ public final class FraudNode implements AutoCloseable {
         Health health = new Health(HealthVerticle.REQUIRED, HealthVerticle.REPORTED);
         await(
                 t,
-                vertx.deployVerticle(new HealthVerticle(
-                        c.health(),
-                        c.postgres(),
-                        c.kafka(),
-                        c.audit().spoolMaxBytes(),
-                        hz,
-                        spoolSize,
-                        health,
-                        registry)));
+                vertx.deployVerticle(
+                        new HealthVerticle(c.health(), c.postgres(), c.kafka(), hz, log, health, registry)));
         NodeConfig.Http hc = c.http();
         Admission admission = new Admission(c.admission());
         Gauge.builder("fraud.admission.limit", admission, Admission::limit)
@@ -351,6 +345,34 @@ public final class FraudNode implements AutoCloseable {
                         + "\"currency\":\"EUR\",\"timestamp\":\""
                         + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}'",
                 "");
+    }
+
+    /** The node's decision log, with its size, syncs and write errors as meters. */
+    private static DecisionLog auditLog(NodeConfig.Audit a, MeterRegistry registry) throws IOException {
+        DecisionLog log = DecisionLog.open(a.logDir(), a.durability(), a.segmentBytes(), a.logMaxBytes());
+        Gauge.builder("fraud.audit.log.bytes", log, DecisionLog::waiting)
+                .description(
+                        "bytes in the decision log not yet in PostgreSQL (the node refuses checks at audit.logMaxBytes)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("fraud.audit.log.max", log, DecisionLog::maxBytes)
+                .description("audit.logMaxBytes: alert well below it (for example at 50%)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("fraud.audit.log.writable", log, l -> l.failure() == null ? 1 : 0)
+                .description(
+                        "1 while the decision log's disk takes writes, 0 while it refuses them (disk full, I/O error)")
+                .register(registry);
+        FunctionCounter.builder("fraud.audit.log.write.errors", log, DecisionLog::writeErrors)
+                .description("group writes the disk refused (each failed its checks with 503)")
+                .register(registry);
+        FunctionCounter.builder("fraud.audit.log.syncs", log, DecisionLog::syncs)
+                .description("fsyncs of the decision log (one per group of appends)")
+                .register(registry);
+        FunctionCounter.builder("fraud.audit.log.appends", log, DecisionLog::appended)
+                .description("audit rows appended to the decision log")
+                .register(registry);
+        return log;
     }
 
     @Override

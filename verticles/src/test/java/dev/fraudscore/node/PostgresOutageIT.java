@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * PostgreSQL stopped under steady load, then started again on the same data: a decision needs no database, so
  * no check is refused and the node stays ready (its /health says PostgreSQL is down, naming no host); the audit
- * rows wait in the spool and every decided transaction has its row once PostgreSQL is back.
+ * rows wait in the decision log and every decided transaction has its row once PostgreSQL is back.
  */
 class PostgresOutageIT {
     private static final int RATE = 100;

@@ -38,7 +38,7 @@ final class DrillNode implements AutoCloseable {
         env.put("FRAUD_CLUSTER_MEMBERS", "127.0.0.1:" + hz);
         env.put("FRAUD_POSTGRES_URL", postgresUrl);
         env.put("FRAUD_KAFKA_BOOTSTRAP_SERVERS", kafka);
-        env.put("FRAUD_AUDIT_SPOOL_DIR", dir.resolve("spool").toString());
+        env.put("FRAUD_AUDIT_LOG_DIR", dir.resolve("audit-log").toString());
         env.putAll(extra);
         process = pb.start();
         HttpClient client = HttpClient.newHttpClient();

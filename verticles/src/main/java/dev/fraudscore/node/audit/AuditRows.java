@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * One audit row as text values, column by column: the same form is bound to the batched INSERT and
- * written to the spool, so a spooled batch replays byte-for-byte as it would have been inserted.
+ * One audit row as text values, column by column: the same form is written to the {@link DecisionLog} and bound
+ * to the batched INSERT, so a row read back from the log is inserted byte-for-byte as it was decided.
  */
-final class AuditRows {
+public final class AuditRows {
     /** Column name and the SQL type its text is cast to. */
     private static final String[][] COLUMNS = {
         {"transaction_id", "text"},
@@ -49,6 +49,11 @@ final class AuditRows {
     };
 
     static final int WIDTH = COLUMNS.length;
+    static final int TRANSACTION_ID = 0;
+    static final int DECIDED_AT = 1;
+    static final int EVENT_TIME = 2;
+    static final int NODE_ID = 21;
+    static final int DEGRADED = 22;
 
     /** INSERT .. SELECT .. FROM UNNEST(text arrays): one statement per batch; replays are no-ops. */
     static final String INSERT = insertSql();
@@ -68,11 +73,20 @@ final class AuditRows {
         for (int i = 0; i < WIDTH; i++) {
             aliases.add("c" + i);
         }
+        StringJoiner updates = new StringJoiner(", ");
+        for (int i = 0; i < WIDTH; i++) {
+            if (i != TRANSACTION_ID && i != EVENT_TIME) {
+                updates.add(COLUMNS[i][0] + " = excluded." + COLUMNS[i][0]);
+            }
+        }
+        // one row per transaction: a redelivery or replay changes nothing, except that a scored decision made
+        // after a degraded one (a retry decided afresh) replaces it
         return "INSERT INTO audit.decisions (" + names + ") SELECT " + casts + " FROM UNNEST(" + params + ") AS r("
-                + aliases + ") ON CONFLICT DO NOTHING";
+                + aliases + ") ON CONFLICT (transaction_id, event_time) DO UPDATE SET " + updates
+                + ", written_at = now() WHERE audit.decisions.degraded AND NOT excluded.degraded";
     }
 
-    static String[] row(DecisionEvent event) {
+    public static String[] row(DecisionEvent event) {
         Transaction tx = event.transaction();
         Decision d = event.decision();
         return new String[] {
@@ -128,7 +142,7 @@ final class AuditRows {
         for (int r = 0; r < rows.size(); r++) {
             String[] row = rows.get(r);
             for (int c = 0; c < WIDTH; c++) {
-                cols[c][r] = c < row.length ? row[c] : null; // spooled by an older version: columns it lacked are null
+                cols[c][r] = c < row.length ? row[c] : null; // logged by an older version: columns it lacked are null
             }
         }
         return cols;

@@ -1,104 +1,101 @@
 package dev.fraudscore.node.audit;
 
 import dev.fraudscore.node.PgPools;
-import dev.fraudscore.node.bus.Addresses;
-import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.config.NodeConfig;
-import dev.fraudscore.node.failure.Failure;
-import dev.fraudscore.node.failure.FailureException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes every decision to {@code audit.decisions}, asynchronously and in batches (one
- * INSERT .. SELECT FROM UNNEST per batch, up to {@code batchSize} rows or {@code maxDelayMs}). A message
- * is acknowledged once its row is committed, or, when PostgreSQL fails, once its batch is in the durable
- * spool; spooled batches are replayed in order when PostgreSQL answers again. Inserts are idempotent
- * (primary key, ON CONFLICT DO NOTHING), so a replay never duplicates a row.
+ * Moves the node's {@link DecisionLog} into {@code audit.decisions}: reads the log behind its writer (on a worker
+ * thread), inserts each batch with one INSERT .. SELECT FROM UNNEST, and commits the log position once the batch is
+ * in PostgreSQL. The insert is an idempotent upsert on the transaction, so a batch inserted again after a crash or a
+ * replayed answer written again changes nothing.
+ *
+ * <ul>
+ *   <li>PostgreSQL unreachable or failing: the batch stays in the log and is tried again every
+ *       {@code audit.retryIntervalMs}; one log line when the outage starts and one when it ends.
+ *   <li>A row PostgreSQL refuses for its content (SQLSTATE classes 22 and 23): the batch is inserted row by row and
+ *       each refused row goes to {@code audit.quarantine} with its error, so it never holds up the rows behind it.
+ * </ul>
  */
 public final class AuditVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
     private static final long PARTITION_CHECK_MS = 3_600_000;
+    private static final String QUARANTINE = "INSERT INTO audit.quarantine (transaction_id, node_id, sqlstate, error,"
+            + " row_values) VALUES ($1, $2, $3, $4, $5)";
 
     private final NodeConfig.Audit config;
     private final NodeConfig.Postgres postgres;
     private final String nodeId;
-    private Pool pool;
-    private AuditSpool spool;
-    private List<Message<DecisionEvent>> pending = new ArrayList<>();
-    private long flushTimer = -1;
-    private boolean replaying;
-    /** Batches being written or spooled: the verticle stops once they are done. */
-    private final Set<Future<Void>> flushing = new HashSet<>();
-    /** When audit inserts started failing (0: they do not): one log line per outage, not one per batch. */
-    private long spoolingSince;
-
-    private final SpoolSize spoolSize;
-
+    private final DecisionLog log;
     private final Timer lag;
-    private final Counter spooled;
+    private final Counter quarantined;
+    private final AtomicLong inserted = new AtomicLong();
+    private Pool pool;
+    private LogReader reader;
+    private boolean stopping;
+    private Future<Void> current = Future.succeededFuture();
+    /** When audit inserts started failing (0: they do not): one log line per outage, not one per batch. */
+    private long failingSince;
 
     public AuditVerticle(
             NodeConfig.Audit config,
             NodeConfig.Postgres postgres,
             String nodeId,
-            MeterRegistry registry,
-            SpoolSize spoolSize) {
-        this.spoolSize = spoolSize;
+            DecisionLog log,
+            MeterRegistry registry) {
         this.config = config;
         this.postgres = postgres;
         this.nodeId = nodeId;
+        this.log = log;
         this.lag = Timer.builder("fraud.audit.lag")
                 .description("decision to committed audit row")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
-        this.spooled = Counter.builder("fraud.audit.spooled.rows")
-                .description("rows PostgreSQL refused, written to the spool")
+        this.quarantined = Counter.builder("fraud.audit.quarantined.rows")
+                .description("audit rows PostgreSQL refused for their content, kept in audit.quarantine")
                 .register(registry);
-        Gauge.builder("fraud.audit.pending", this, v -> v.pending.size())
-                .description("rows waiting for their batch")
+        Gauge.builder("fraud.audit.pending", this, v -> Math.max(0, log.appended() - v.inserted.get()))
+                .description("rows this node appended to its decision log that are not in PostgreSQL yet")
                 .register(registry);
     }
 
     @Override
     public Future<?> start() {
         pool = PgPools.create(vertx, postgres, config.poolSize());
-        spool = new AuditSpool(vertx, config.spoolDir().toString(), nodeId);
         vertx.setPeriodic(PARTITION_CHECK_MS, id -> ensurePartitions());
-        vertx.setPeriodic(config.retryIntervalMs(), id -> replaySpool());
-        return ensurePartitions()
-                .compose(v -> spool.init())
-                .compose(v -> spool.recoverClaimed())
-                .compose(v -> vertx.eventBus()
-                        .<DecisionEvent>localConsumer(Addresses.AUDIT_WRITE, this::onEvent)
-                        .completion())
-                .onSuccess(v -> replaySpool());
+        return vertx.executeBlocking(() -> new LogReader(log)).onSuccess(r -> {
+            reader = r;
+            ensurePartitions().onComplete(v -> pump());
+        });
     }
 
     @Override
     public Future<?> stop() {
-        flush();
-        // the last batches are written (or spooled) before the pool closes: nothing is left for the spool to catch
-        return Future.join(new ArrayList<>(flushing)).eventually(() -> pool.close());
+        stopping = true;
+        // the batch in flight finishes (or stays in the log); what is left is read at the next start
+        return current.eventually(() -> pool.close());
     }
 
     /** Yesterday through a week ahead, in UTC; failures are logged (rows then land in the default partition). */
@@ -113,124 +110,119 @@ public final class AuditVerticle extends VerticleBase {
                 });
     }
 
-    private void onEvent(Message<DecisionEvent> message) {
-        pending.add(message);
-        if (pending.size() >= config.batchSize()) {
-            flush();
-        } else if (flushTimer < 0) {
-            flushTimer = vertx.setTimer(config.maxDelayMs(), id -> {
-                flushTimer = -1;
-                flush();
-            });
-        }
-    }
-
-    private void flush() {
-        if (flushTimer >= 0) {
-            vertx.cancelTimer(flushTimer);
-            flushTimer = -1;
-        }
-        if (pending.isEmpty()) {
+    /** One batch from the log into PostgreSQL, then the next; idle, it looks again after {@code maxDelayMs}. */
+    private void pump() {
+        if (stopping) {
             return;
         }
-        List<Message<DecisionEvent>> batch = pending;
-        pending = new ArrayList<>();
-        List<String[]> rows = new ArrayList<>(batch.size());
-        for (Message<DecisionEvent> m : batch) {
-            rows.add(AuditRows.row(m.body()));
-        }
-        Future<Void> done = insert(rows)
+        current = vertx.executeBlocking(() -> reader.read(config.batchSize()))
+                .compose(batch -> batch.rows().isEmpty() && batch.finished().isEmpty()
+                        ? Future.succeededFuture(false)
+                        : store(batch).map(batch.rows().size() >= config.batchSize()))
+                .transform(ar -> {
+                    if (ar.succeeded()) {
+                        outageOver();
+                        vertx.setTimer(ar.result() ? 1 : config.maxDelayMs(), id -> pump());
+                    } else {
+                        outage(ar.cause());
+                        reader.rewind();
+                        vertx.setTimer(config.retryIntervalMs(), id -> pump());
+                    }
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<Void> store(LogReader.Batch batch) {
+        List<String[]> rows = distinct(batch.rows());
+        Future<Void> written = rows.isEmpty()
+                ? Future.succeededFuture()
+                : insert(rows).recover(e -> refusedForContent(e) ? oneByOne(rows, 0) : Future.failedFuture(e));
+        return written.compose(v -> vertx.<Void>executeBlocking(() -> {
+                    reader.commit(batch);
+                    return null;
+                }))
                 .onSuccess(v -> {
+                    inserted.addAndGet(batch.rows().size());
                     long now = System.currentTimeMillis();
-                    for (Message<DecisionEvent> m : batch) {
-                        lag.record(now - m.body().decision().decidedAt().toEpochMilli(), TimeUnit.MILLISECONDS);
-                    }
-                })
-                .recover(e -> {
-                    if (spoolingSince == 0) {
-                        spoolingSince = System.currentTimeMillis();
-                        LOG.warn(
-                                "audit inserts fail ({}); batches go to the spool {} until PostgreSQL takes them",
-                                e.toString(),
-                                config.spoolDir());
-                    }
-                    spooled.increment(rows.size());
-                    return spool.write(rows).onComplete(v -> measureSpool());
-                })
-                .onComplete(ar -> {
-                    for (Message<DecisionEvent> m : batch) {
-                        if (ar.succeeded()) {
-                            m.reply(null);
-                        } else {
-                            FailureException.reply(
-                                    m,
-                                    Failure.UNAVAILABLE.exception("audit row neither written nor spooled: "
-                                            + ar.cause().getMessage()));
-                        }
-                    }
-                    if (ar.failed()) {
-                        LOG.error(
-                                "LOST {} audit rows: PostgreSQL and the spool both failed: {}",
-                                rows.size(),
-                                ar.cause().toString());
+                    for (String[] row : rows) {
+                        lag.record(
+                                now - Instant.parse(row[AuditRows.DECIDED_AT]).toEpochMilli(), TimeUnit.MILLISECONDS);
                     }
                 });
-        flushing.add(done);
-        done.onComplete(ar -> flushing.remove(done));
+    }
+
+    /**
+     * One row per transaction within a batch (an upsert cannot touch a row twice in one statement): a scored
+     * decision wins over a degraded one, else the later one.
+     */
+    static List<String[]> distinct(List<String[]> rows) {
+        Map<String, String[]> byKey = new LinkedHashMap<>();
+        for (String[] row : rows) {
+            String key = row[AuditRows.TRANSACTION_ID] + '\u0000' + row[AuditRows.EVENT_TIME];
+            byKey.merge(
+                    key,
+                    row,
+                    (kept, next) -> "true".equals(next[AuditRows.DEGRADED]) && !"true".equals(kept[AuditRows.DEGRADED])
+                            ? kept
+                            : next);
+        }
+        return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
     }
 
     private Future<Void> insert(List<String[]> rows) {
-        String[][] columns = AuditRows.columns(rows);
         Tuple params = Tuple.tuple();
-        for (String[] column : columns) {
+        for (String[] column : AuditRows.columns(rows)) {
             params.addArrayOfString(column);
         }
         return pool.preparedQuery(AuditRows.INSERT).execute(params).mapEmpty();
     }
 
-    /** Replays spooled batches oldest first; stops at the first failure and tries again on the next tick. */
-    private void replaySpool() {
-        if (replaying) {
-            return;
-        }
-        replaying = true;
-        int[] replayed = {0, 0};
-        spool.pending().compose(files -> replay(files, replayed)).onComplete(ar -> {
-            replaying = false;
-            measureSpool();
-            if (replayed[1] > 0) {
-                LOG.info("replayed {} audit rows from {} spooled batches", replayed[0], replayed[1]);
-            }
-            if (ar.succeeded() && spoolingSince != 0) {
-                LOG.info(
-                        "PostgreSQL takes audit rows again after {} s; the spool is drained",
-                        (System.currentTimeMillis() - spoolingSince) / 1000);
-                spoolingSince = 0;
-            }
-            if (ar.failed()) {
-                LOG.debug("spool replay paused: {}", ar.cause().toString());
-            }
-        });
-    }
-
-    private void measureSpool() {
-        spool.bytes().onSuccess(spoolSize::set).onFailure(e -> LOG.debug("spool not measured: {}", e.toString()));
-    }
-
-    /** {@code replayed}: rows and batches written so far in this pass. */
-    private Future<Void> replay(List<String> files, int[] replayed) {
-        if (files.isEmpty()) {
+    /** Row by row from {@code i}: a row refused for its content is quarantined; any other failure stops. */
+    private Future<Void> oneByOne(List<String[]> rows, int i) {
+        if (i == rows.size()) {
             return Future.succeededFuture();
         }
-        List<String> rest = files.subList(1, files.size());
-        return spool.claim(files.get(0))
-                .compose(claimed -> insert(claimed.rows())
-                        .compose(v -> spool.delete(claimed))
-                        .onSuccess(v -> {
-                            replayed[0] += claimed.rows().size();
-                            replayed[1]++;
-                        })
-                        .recover(e -> spool.release(claimed).transform(x -> Future.<Void>failedFuture(e))))
-                .compose(v -> replay(rest, replayed));
+        String[] row = rows.get(i);
+        return insert(List.<String[]>of(row))
+                .recover(e -> refusedForContent(e) ? quarantine(row, (PgException) e) : Future.failedFuture(e))
+                .compose(v -> oneByOne(rows, i + 1));
+    }
+
+    private Future<Void> quarantine(String[] row, PgException e) {
+        LOG.error(
+                "audit row of transaction {} refused by PostgreSQL ({} {}): kept in audit.quarantine",
+                row[AuditRows.TRANSACTION_ID],
+                e.getSqlState(),
+                e.getErrorMessage());
+        quarantined.increment();
+        return pool.preparedQuery(QUARANTINE)
+                .execute(Tuple.of(row[AuditRows.TRANSACTION_ID], nodeId, e.getSqlState(), e.getErrorMessage(), row))
+                .mapEmpty();
+    }
+
+    /** SQLSTATE class 22 (data exception) or 23 (integrity constraint violation): the row, not the database. */
+    static boolean refusedForContent(Throwable e) {
+        return e instanceof PgException pg
+                && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+    }
+
+    private void outage(Throwable e) {
+        if (failingSince == 0) {
+            failingSince = System.currentTimeMillis();
+            LOG.warn(
+                    "audit inserts fail ({}); rows wait in the decision log {} and are retried every {} ms",
+                    e.toString(),
+                    config.logDir(),
+                    config.retryIntervalMs());
+        }
+    }
+
+    private void outageOver() {
+        if (failingSince != 0) {
+            LOG.info(
+                    "PostgreSQL takes audit rows again after {} s", (System.currentTimeMillis() - failingSince) / 1000);
+            failingSince = 0;
+        }
     }
 }

@@ -17,11 +17,8 @@ public final class Addresses {
     public static final String ALERTS_RAISE = "fraud.alerts.raise";
     /** {@code Label} -> {@link LabelResult}: store a verdict and apply it once to card and terminal velocity. */
     public static final String LABELS_APPLY = "fraud.labels.apply";
-    /** {@link DecisionEvent} -> null once the row is in PostgreSQL or in the durable spool. */
     /** Published cluster-wide: every REVIEW and DECLINE, for live consoles on any node. */
     public static final String CLUSTER_ALERTS_FEED = "fraud.cluster.alerts";
     /** Published cluster-wide: a {@code ModelChange} every node applies (new champion, challenger, thresholds). */
     public static final String CLUSTER_MODEL_CHANGE = "fraud.cluster.models";
-
-    public static final String AUDIT_WRITE = "fraud.audit.write";
 }

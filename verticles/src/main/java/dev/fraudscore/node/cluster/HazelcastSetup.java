@@ -1,9 +1,12 @@
 package dev.fraudscore.node.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import dev.fraudscore.node.config.NodeConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -48,10 +51,17 @@ public final class HazelcastSetup {
                     .setInMemoryFormat(InMemoryFormat.OBJECT)
                     .setMaxIdleSeconds(f.maxIdleSeconds()));
         }
+        // bounded: at most maxEntriesPerNode ids per member (primaries and backups), the least recently used
+        // evicted first; an id evicted before its TTL is decided afresh if it comes again (velocity and the audit
+        // key still count and record it once)
         c.addMapConfig(new MapConfig(Maps.IDEMPOTENCY)
                 .setBackupCount(f.backupCount())
                 .setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setTimeToLiveSeconds(node.idempotency().ttlSeconds()));
+                .setTimeToLiveSeconds(node.idempotency().ttlSeconds())
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                        .setSize(node.idempotency().maxEntriesPerNode())));
         return c;
     }
 }

@@ -1,6 +1,7 @@
 package dev.fraudscore.node.config;
 
 import dev.fraudscore.domain.Channel;
+import dev.fraudscore.node.audit.DecisionLog;
 import dev.fraudscore.node.decision.FallbackPolicy;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -115,7 +116,8 @@ public record NodeConfig(
 
     public record Features(int instances, long timeoutMs, int backupCount, int maxIdleSeconds) {}
 
-    public record Idempotency(long timeoutMs, int ttlSeconds, long httpStaleAfterMs, long streamStaleAfterMs) {}
+    public record Idempotency(
+            long timeoutMs, int ttlSeconds, long httpStaleAfterMs, long streamStaleAfterMs, int maxEntriesPerNode) {}
 
     public record Scoring(
             int instances,
@@ -142,14 +144,19 @@ public record NodeConfig(
 
     public record Labels(int instances, int poolSize, long timeoutMs) {}
 
+    /**
+     * The decision log ({@code logDir}, written before every answer with {@code durability}, in segments of
+     * {@code segmentBytes}, refusing checks past {@code logMaxBytes}) and its writer into PostgreSQL.
+     */
     public record Audit(
-            int instances,
             int poolSize,
             int batchSize,
             long maxDelayMs,
-            Path spoolDir,
-            long retryIntervalMs,
-            long spoolMaxBytes) {}
+            Path logDir,
+            DecisionLog.Durability durability,
+            long segmentBytes,
+            long logMaxBytes,
+            long retryIntervalMs) {}
 
     public record Health(long intervalMs, long timeoutMs) {}
 
@@ -256,7 +263,8 @@ public record NodeConfig(
                 i.longValue("timeoutMs", 1, 60_000),
                 i.integer("ttlSeconds", 1, Integer.MAX_VALUE),
                 i.longValue("httpStaleAfterMs", 1, 3_600_000),
-                i.longValue("streamStaleAfterMs", 1, 3_600_000));
+                i.longValue("streamStaleAfterMs", 1, 3_600_000),
+                i.integer("maxEntriesPerNode", 1_000, Integer.MAX_VALUE));
         if (idempotency.httpStaleAfterMs() < http.requestTimeoutMs()) {
             throw new ConfigException(
                     i.key("httpStaleAfterMs"),
@@ -328,13 +336,14 @@ public record NodeConfig(
 
         Settings a = Settings.of(root, "audit");
         Audit audit = new Audit(
-                a.integer("instances", 1, 64),
                 a.integer("poolSize", 1, 256),
                 a.integer("batchSize", 1, 10_000),
                 a.longValue("maxDelayMs", 1, 60_000),
-                Path.of(a.nonEmpty("spoolDir")),
-                a.longValue("retryIntervalMs", 10, 600_000),
-                a.longValue("spoolMaxBytes", 1, Long.MAX_VALUE));
+                Path.of(a.nonEmpty("logDir")),
+                durability(a, "durability"),
+                a.longValue("segmentBytes", 4096, Integer.MAX_VALUE),
+                a.longValue("logMaxBytes", 4096, Long.MAX_VALUE),
+                a.longValue("retryIntervalMs", 10, 600_000));
 
         Settings he = Settings.of(root, "health");
         Health health = new Health(he.longValue("intervalMs", 50, 600_000), he.longValue("timeoutMs", 1, 600_000));
@@ -364,6 +373,15 @@ public record NodeConfig(
     /** Event loops the node runs: the configured number, else Vert.x's default (2 x cores). */
     public int loops() {
         return eventLoops > 0 ? eventLoops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    }
+
+    private static DecisionLog.Durability durability(Settings audit, String key) {
+        String v = audit.nonEmpty(key);
+        try {
+            return DecisionLog.Durability.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(audit.key(key), "must be fsync or write, was '" + v + "'");
+        }
     }
 
     private static List<FallbackPolicy.Tier> tiers(Settings fallback, String key) {

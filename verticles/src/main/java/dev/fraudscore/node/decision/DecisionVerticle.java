@@ -5,12 +5,13 @@ import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.ScoreResult;
 import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.node.audit.AuditRows;
+import dev.fraudscore.node.audit.DecisionLog;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.bus.ScoreRequest;
-import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.decision.StageBreakers.Stage;
 import dev.fraudscore.node.failure.ApiError;
@@ -26,6 +27,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *       decision under the fallback policy. It is never kept for idempotent replay: the claim is released, noting
  *       whether the velocity state already counted the transaction, and a retry is decided afresh without
  *       counting it twice.
- *   <li>An authorize-check is answered at once, its audit row sent on; a stream record only once its audit row is
- *       durable, so that its offset commits only for audited decisions.
+ *   <li>Nothing is answered (and no stream offset commits) before the decision's audit row is in the node's
+ *       {@link DecisionLog}; a node whose log is full or cannot be written refuses checks (503) before deciding.
  * </ul>
  */
 public final class DecisionVerticle extends VerticleBase {
@@ -62,6 +64,7 @@ public final class DecisionVerticle extends VerticleBase {
     private final LoopRoutes routes;
     private final ScoringCapacity capacity;
     private final StageBreakers breakers;
+    private final DecisionLog log;
     private IdempotencyStore idempotency;
 
     public DecisionVerticle(
@@ -73,7 +76,8 @@ public final class DecisionVerticle extends VerticleBase {
             MeterRegistry registry,
             LoopRoutes routes,
             ScoringCapacity capacity,
-            StageBreakers breakers) {
+            StageBreakers breakers,
+            DecisionLog log) {
         this.deadlines = deadlines;
         this.auditAckTimeoutMs = auditAckTimeoutMs;
         this.policy = policy;
@@ -83,6 +87,7 @@ public final class DecisionVerticle extends VerticleBase {
         this.routes = routes;
         this.capacity = capacity;
         this.breakers = breakers;
+        this.log = log;
     }
 
     @Override
@@ -95,6 +100,15 @@ public final class DecisionVerticle extends VerticleBase {
         ScoreRequest request = message.body();
         Transaction tx = request.transaction();
         StageDeadlines d = deadlines.of(request.source());
+        if (log.full()) {
+            // nothing is decided (or counted) that could not be recorded
+            FailureException.reply(
+                    message,
+                    Failure.UNAVAILABLE.exception("the audit log is full or cannot be written ("
+                            + (log.failure() == null ? "audit.logMaxBytes reached" : log.failure())
+                            + "); retry with the same transactionId"));
+            return;
+        }
         ScoringCapacity.Permit scoring = capacity.tryAcquire();
         if (scoring == null) {
             FailureException.reply(
@@ -131,11 +145,13 @@ public final class DecisionVerticle extends VerticleBase {
                 .onFailure(e -> FailureException.reply(message, e));
     }
 
-    /** A decision made before for the same payload: answered again; a stream record's audit row is written again. */
+    /** A decision made before for the same payload: answered again, its audit row written again. */
     private Future<DecisionEvent> replay(ScoreRequest request, Decision decision) {
         DecisionEvent event = new DecisionEvent(request.transaction(), request.source(), null, decision, true);
-        // the first attempt's audit row may have been lost with its node; writing it again is idempotent
-        return request.source() == Source.KAFKA ? audited(event) : Future.succeededFuture(event);
+        // the first attempt may have been answered by a node killed before its row reached PostgreSQL (or never
+        // answered at all); the row written again is a no-op if the first one is there (the audit key is the
+        // transaction). The features are not kept with the remembered decision: this row has none.
+        return audited(event);
     }
 
     private Future<DecisionEvent> decideFresh(
@@ -240,27 +256,27 @@ public final class DecisionVerticle extends VerticleBase {
                 });
     }
 
-    /** Counts the decision, raises its alert, and hands it to the audit trail (a stream record waits for that). */
+    /** Counts the decision, raises its alert, and writes its audit row: nothing is answered before that. */
     private Future<DecisionEvent> publish(DecisionEvent event) {
         meters.record(event.decision());
         if (event.decision().outcome().alerts()) {
             vertx.eventBus().send(Addresses.ALERTS_RAISE, event, LOCAL);
         }
-        if (event.source() == Source.KAFKA) {
-            return audited(event);
-        }
-        // no acknowledgement wanted: the audit verticle logs a row it could neither write nor spool
-        vertx.eventBus().send(Addresses.AUDIT_WRITE, event, LOCAL);
-        return Future.succeededFuture(event);
+        return audited(event);
     }
 
-    /** Completes once the event's audit row is durable (in PostgreSQL or the spool). */
+    /**
+     * Completes once the event's audit row is in the node's decision log (durable as {@code audit.durability}
+     * says); fails with 503 when it cannot be, and the caller's retry gets the same decision back, written again.
+     */
     private Future<DecisionEvent> audited(DecisionEvent event) {
-        return vertx.eventBus()
-                .request(Addresses.AUDIT_WRITE, event, deliveryWithin(auditAckTimeoutMs))
+        return log.append(AuditRows.row(event))
+                .timeout(auditAckTimeoutMs, TimeUnit.MILLISECONDS)
                 .map(event)
-                .recover(e ->
-                        Future.failedFuture(Failure.UNAVAILABLE.exception("audit row not durable: " + e.getMessage())));
+                .recover(e -> Future.failedFuture(
+                        ApiError.of(e).failure() == Failure.UNAVAILABLE
+                                ? e
+                                : Failure.UNAVAILABLE.exception("audit row not durable: " + e.getMessage())));
     }
 
     private DecisionEvent event(ScoreRequest request, FeatureVector features, Decision decision) {

@@ -4,7 +4,7 @@ import com.hazelcast.cluster.ClusterState;
 import com.hazelcast.core.HazelcastInstance;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.PgPools;
-import dev.fraudscore.node.audit.SpoolSize;
+import dev.fraudscore.node.audit.DecisionLog;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.config.NodeConfig;
@@ -23,21 +23,20 @@ import java.util.concurrent.TimeoutException;
 /**
  * Health, every {@code health.intervalMs}, each check within {@code health.timeoutMs}. Readiness is "this node can
  * decide": its Hazelcast member runs in an active cluster, the model answers (a row scored through the scoring
- * stage, as a decision would be), and the audit spool is below {@code audit.spoolMaxBytes}. PostgreSQL
- * ({@code SELECT 1}) and Kafka (describe cluster) are checked and reported in {@code /health} and as gauges, but
- * a decision needs neither (audit rows wait in the spool, stream records in Kafka), so their outage never takes a
- * node out of the load balancer. Gauge {@code fraud_health{check}}: 1 up, 0 down.
+ * stage, as a decision would be), and the decision log takes rows (below {@code audit.logMaxBytes}, its disk
+ * writable). PostgreSQL ({@code SELECT 1}) and Kafka (describe cluster) are checked and reported in {@code /health}
+ * and as gauges, but a decision needs neither (audit rows wait in the decision log, stream records in Kafka), so
+ * their outage never takes a node out of the load balancer. Gauge {@code fraud_health{check}}: 1 up, 0 down.
  */
 public final class HealthVerticle extends VerticleBase {
-    public static final Set<String> REQUIRED = Set.of("hazelcast", "model", "spool");
+    public static final Set<String> REQUIRED = Set.of("hazelcast", "model", "audit-log");
     public static final Set<String> REPORTED = Set.of("postgres", "kafka");
 
     private final NodeConfig.Health config;
     private final NodeConfig.Postgres postgres;
     private final NodeConfig.Kafka kafkaConfig;
-    private final long spoolMaxBytes;
     private final HazelcastInstance hazelcast;
-    private final SpoolSize spool;
+    private final DecisionLog log;
     private final Health health;
     private Pool pool;
     private KafkaAdminClient kafka;
@@ -47,21 +46,19 @@ public final class HealthVerticle extends VerticleBase {
             NodeConfig.Health config,
             NodeConfig.Postgres postgres,
             NodeConfig.Kafka kafka,
-            long spoolMaxBytes,
             HazelcastInstance hazelcast,
-            SpoolSize spool,
+            DecisionLog log,
             Health health,
             MeterRegistry registry) {
         this.config = config;
         this.postgres = postgres;
         this.kafkaConfig = kafka;
-        this.spoolMaxBytes = spoolMaxBytes;
         this.hazelcast = hazelcast;
-        this.spool = spool;
+        this.log = log;
         this.health = health;
         for (String check : health.checks()) {
             Gauge.builder("fraud.health", health, h -> h.up(check))
-                    .description("health checks: 1 up, 0 down (hazelcast, model and spool make readiness)")
+                    .description("health checks: 1 up, 0 down (hazelcast, model and audit-log make readiness)")
                     .tag("check", check)
                     .register(registry);
         }
@@ -103,8 +100,13 @@ public final class HealthVerticle extends VerticleBase {
                         .request(Addresses.SCORING_SCORE, probe, probeDelivery)
                         .mapEmpty(),
                 "scores");
-        long bytes = spool.bytes();
-        health.report("spool", bytes < spoolMaxBytes, bytes + " of " + spoolMaxBytes + " bytes waiting");
+        String failure = log.failure();
+        health.report(
+                "audit-log",
+                !log.full(),
+                failure != null
+                        ? "cannot be written: " + failure
+                        : log.waiting() + " of " + log.maxBytes() + " bytes waiting for PostgreSQL");
         record("postgres", pool.query("SELECT 1").execute().mapEmpty(), "answers");
         record("kafka", kafka.describeCluster().mapEmpty(), "answers");
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Waits for something asynchronous to become true (an audit row written, a spool drained, a cluster
+ * Waits for something asynchronous to become true (an audit row written, a decision log drained, a cluster
  * converged), re-checking every {@code pollMillis} until a deadline. The caller asserts afterwards, so a
  * timeout fails with the caller's own message.
  */

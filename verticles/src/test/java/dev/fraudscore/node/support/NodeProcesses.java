@@ -87,7 +87,7 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_CLUSTER_NAME", clusterName);
         env.put("FRAUD_CLUSTER_PORT", Integer.toString(hazelcastPorts.get(i)));
         env.put("FRAUD_CLUSTER_MEMBERS", members());
-        env.put("FRAUD_AUDIT_SPOOL_DIR", logs.resolve("spool-" + i).toString());
+        env.put("FRAUD_AUDIT_LOG_DIR", logs.resolve("audit-log-" + i).toString());
         env.put("FRAUD_SCORING_MODEL_PATH", new File("../models/fraud-model.json").getAbsolutePath());
         env.put("FRAUD_FEATURES_TIMEOUT_MS", "5000");
         env.put("FRAUD_IDEMPOTENCY_TIMEOUT_MS", "5000");

@@ -55,7 +55,7 @@ public final class TestNode {
         c.getJsonObject("scoring").put("timeoutMs", 5000);
         c.getJsonObject("http").put("requestTimeoutMs", 20000);
         c.getJsonObject("audit")
-                .put("spoolDir", Files.createTempDirectory("audit-spool").toString())
+                .put("logDir", Files.createTempDirectory("audit-log").toString())
                 .put("maxDelayMs", 20);
         return c;
     }
