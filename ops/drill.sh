@@ -7,6 +7,9 @@
 #   ops/drill.sh postgres     PostgreSQL stopped 30 s under 500 checks/s (node, PostgreSQL and Kafka of its own)
 #   ops/drill.sh kafka        the Kafka broker stopped 30 s under HTTP load, records produced before, during, after
 #   ops/drill.sh hazelcast    a running ops/cluster.sh cluster: one member paused (SIGSTOP) 15 s under load
+#   ops/drill.sh durability   the decision log's cost: audit.durability fsync and write, open loop 1,000/s and wrk
+#   ops/drill.sh kill         ops/cluster.sh start 3, then kill -9 of node 2 under 300 checks/s and its restart, five
+#                             runs: every transaction answered 200 has exactly one audit row
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ops/lib/java.sh
@@ -51,5 +54,31 @@ case "${1:-}" in
   hazelcast)
     run_bench dev.fraudscore.bench.PauseDrill "${@:2}"
     ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  kill)
+    # three nodes behind HAProxy (started here if they are not running), kill -9 of one under 300 checks/s, five times
+    bash ops/cluster.sh start 3 >/dev/null
+    run_bench dev.fraudscore.bench.KillDrill --lb "http://127.0.0.1:${FRAUD_LB_PORT:-8080}" --dir var/cluster "${@:2}"
+    ;;
+  durability)
+    # the decision log's cost: the same cold node with audit.durability fsync and write, each warmed 10 s, then
+    # an open loop at 1,000 checks/s (latency) and a closed loop of 64 connections (throughput)
+    [ "${FRAUD_SKIP_BUILD:-}" = "1" ] || mvn -q -B package -DskipTests
+    ensure_wrk
+    for mode in ${FRAUD_DRILL_MODES:-fsync write}; do
+      stop_node; rm -rf var
+      FRAUD_AUDIT_DURABILITY=$mode FRAUD_SKIP_BUILD=1 nohup bash ops/run.sh > "var-drill-$mode.log" 2>&1 &
+      node_up "var-drill-$mode.log"
+      WRK_RUN="warm-$mode$$" wrk -t2 -c32 -d10s -s ops/wrk/authorize.lua http://127.0.0.1:8080 >/dev/null
+      echo "== audit.durability=$mode: open loop, 1,000 checks/s"
+      "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED \
+        -cp "modules/bench/target/classes:$(cat modules/bench/target/bench.classpath)" dev.fraudscore.bench.SmokeBench \
+        --rate 1000 --requests 30000 --warmup 2000 --concurrency 256 | grep -E "p50|throughput|audited|CPU" || true
+      echo "== audit.durability=$mode: wrk -t2 -c64 -d${SECONDS_EACH}s"
+      WRK_RUN="$mode$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
+      curl -s http://127.0.0.1:8080/metrics | grep -E '^fraud_audit_log_(syncs|appends)_total' || true
+      stop_node
+    done
+    rm -f var-drill-*.log
+    ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three nodes in three JVM processes, one Hazelcast cluster on loopback: velocity exact whichever node a
  * request lands on, cluster-wide alerts and model/threshold changes, every configured instance taking
- * work, and no velocity state lost when a node is killed with kill -9.
+ * work, no velocity state lost when a node is killed with kill -9, and a split cluster (one member silent past
+ * its timeout, then back) whose minority side refuses while the majority decides, and whose heal lowers no count.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -69,7 +70,10 @@ class ClusterIT {
                         "FRAUD_DECISION_INSTANCES", "3",
                         "FRAUD_SCORING_INSTANCES", "2",
                         "FRAUD_BREAKERS_WINDOW_CALLS", "20",
-                        "FRAUD_BREAKERS_MINIMUM_CALLS", "10"));
+                        "FRAUD_BREAKERS_MINIMUM_CALLS", "10",
+                        // the split-brain test: a member silent 10 s is taken out; split sides merge every 5 s
+                        "FRAUD_CLUSTER_MEMBER_TIMEOUT_SECONDS", "10",
+                        "FRAUD_CLUSTER_MERGE_DELAY_SECONDS", "5"));
         nodes.startAll();
         for (int i = 0; i < NODES; i++) {
             http[i] = new Http(nodes.httpPorts[i]);
@@ -351,6 +355,93 @@ class ClusterIT {
                         Duration.ofSeconds(60),
                         250),
                 "decisions recovered once the member resumed");
+    }
+
+    @Test
+    @Order(7)
+    void aSplitClustersMinoritySideRefusesTheMajorityDecidesAndAfterTheHealNoCountIsLow() throws Exception {
+        int minority = 1;
+        int[] decided = new int[CARDS];
+        // before the split: every card decided on every node
+        for (int card = 0; card < CARDS; card++) {
+            for (int node = 0; node < NODES; node++) {
+                HttpResponse<String> r = http[node].authorize(
+                        Http.tx("sb-before-" + card + "-" + node, "sb_card_" + card, "sb_term", 10));
+                assertEquals(200, r.statusCode(), r.body());
+                decided[card]++;
+            }
+        }
+        // split: node 1's member goes silent past cluster.memberTimeoutSeconds and is taken out of the cluster
+        nodes.pause(minority, true);
+        try {
+            assertTrue(
+                    Await.until(
+                            () -> consoleMember.getCluster().getMembers().size() == NODES, Duration.ofSeconds(60), 200),
+                    "the majority took the silent member out: "
+                            + consoleMember.getCluster().getMembers());
+            // the majority decides: every card, scored (its partitions were promoted from their backups)
+            for (int card = 0; card < CARDS; card++) {
+                int[] n = {0};
+                int c = card;
+                assertTrue(
+                        Await.until(
+                                () -> {
+                                    HttpResponse<String> r = http[(n[0]) % 2 == 0 ? 0 : 2].authorize(
+                                            Http.tx("sb-major-" + c + "-" + n[0]++, "sb_card_" + c, "sb_term", 10));
+                                    if (r.statusCode() == 200) {
+                                        decided[c]++;
+                                        return !new JsonObject(r.body()).getBoolean("degraded");
+                                    }
+                                    return false;
+                                },
+                                Duration.ofSeconds(30),
+                                100),
+                        "the majority decides card " + card);
+            }
+        } finally {
+            nodes.pause(minority, false);
+        }
+        // the resumed member finds itself alone: below the quorum it refuses and is not ready, until it has merged
+        boolean[] refused = {false};
+        assertTrue(
+                Await.until(
+                        () -> {
+                            HttpResponse<String> r =
+                                    http[minority].authorize(Http.tx("sb-minor-probe", "sb_card_x", "sb_term", 10));
+                            if (r.statusCode() == 503) {
+                                JsonObject e = new JsonObject(r.body());
+                                refused[0] |= "unavailable".equals(e.getString("rule"))
+                                        && e.getString("error").contains("minority");
+                            }
+                            return refused[0];
+                        },
+                        Duration.ofSeconds(30),
+                        100),
+                "the minority side refused a check");
+        // healed: the sides find each other and merge; the node is ready again and every card counts all its
+        // decided transactions (none lower)
+        nodes.awaitReady(minority, Duration.ofSeconds(120));
+        for (int card = 0; card < CARDS; card++) {
+            String id = "sb-after-" + card;
+            int c = card;
+            int[] status = {0};
+            assertTrue(
+                    Await.until(
+                            () -> {
+                                status[0] = http[minority]
+                                        .authorize(Http.tx(id, "sb_card_" + c, "sb_term", 10))
+                                        .statusCode();
+                                return status[0] == 200;
+                            },
+                            Duration.ofSeconds(60),
+                            250),
+                    "the healed node decides card " + card + " (last status " + status[0] + ")");
+            double count = cardCount(id);
+            assertTrue(
+                    count >= decided[card] + 1,
+                    "card " + card + ": count " + count + " after " + decided[card]
+                            + " decided transactions and this one");
+        }
     }
 
     private static void awaitModels(int node, Predicate<JsonObject> condition) throws Exception {

@@ -2,6 +2,7 @@ package dev.fraudscore.node;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.Kafka;
 import dev.fraudscore.node.support.RunningNode;
@@ -33,7 +34,7 @@ class LabelsAndModelsIT {
     @BeforeAll
     static void start() throws Exception {
         // the swap test sends 600 requests at once: TestNode's fixed admission limit takes them all
-        it = RunningNode.start("labels_it", c -> {});
+        it = RunningNode.start("labels_it", c -> c.getJsonObject("labels").put("retryIntervalMs", 200));
         admin = new Http(it.node().adminPort());
     }
 
@@ -113,6 +114,76 @@ class LabelsAndModelsIT {
                         "term_la",
                         t0.plus(8, ChronoUnit.DAYS).plusSeconds(60)));
         assertEquals(0.0, feature("lab-c", "terminal_frauds_7d"));
+    }
+
+    @Test
+    void everyChangeOfVerdictIsKeptInAnAppendOnlyHistory() throws Exception {
+        Instant t0 = Instant.now().minus(15, ChronoUnit.DAYS);
+        assertEquals(
+                200, it.http().authorize(tx("hist-a", "card_ha", "term_ha", t0)).statusCode());
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'hist-a'");
+        label("hist-a", true);
+        label("hist-a", true); // the same verdict again: no change, no history row
+        label("hist-a", false);
+        List<Map<String, Object>> history = it.db()
+                .query(
+                        "SELECT fraud, previous, source FROM audit.label_history WHERE transaction_id = 'hist-a' ORDER BY id");
+        assertEquals(2, history.size(), history.toString());
+        assertEquals(true, history.get(0).get("fraud"));
+        assertNull(history.get(0).get("previous"));
+        assertEquals(false, history.get(1).get("fraud"));
+        assertEquals(true, history.get(1).get("previous"));
+        assertEquals("chargeback", history.get(1).get("source"));
+        assertThrows(
+                java.sql.SQLException.class,
+                () -> it.db().execute("UPDATE audit.label_history SET fraud = true WHERE transaction_id = 'hist-a'"));
+        assertThrows(
+                java.sql.SQLException.class,
+                () -> it.db().execute("DELETE FROM audit.label_history WHERE transaction_id = 'hist-a'"));
+        assertEquals(0, it.db().count("SELECT count(*) FROM audit.label_outbox"), "both changes applied");
+    }
+
+    @Test
+    void aChangeLeftInTheOutboxIsAppliedOnceHoweverOftenItIsRetried() throws Exception {
+        Instant t0 = Instant.now().minus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        // what a node killed between storing a verdict and applying it leaves: the history and outbox rows only
+        long id = ((Number) it.db()
+                        .query("INSERT INTO audit.label_history (transaction_id, fraud, previous, source, card_id,"
+                                + " terminal_id, event_time) VALUES ('ob-a', true, NULL, 'chargeback', 'card_ob',"
+                                + " 'term_ob', '" + t0 + "'::timestamptz) RETURNING id")
+                        .get(0)
+                        .get("id"))
+                .longValue();
+        String pending =
+                "INSERT INTO audit.label_outbox (history_id, delta, next_attempt_at) VALUES (" + id + ", 1, now())";
+        it.db().execute(pending);
+        assertTrue(
+                Await.until(
+                        () -> it.db().count("SELECT count(*) FROM audit.label_outbox WHERE history_id = " + id) == 0,
+                        Duration.ofSeconds(30),
+                        50),
+                "the outbox poller applied the change");
+        it.http().authorize(tx("ob-b", "card_ob2", "term_ob", t0.plus(8, ChronoUnit.DAYS)));
+        assertEquals(1.0, feature("ob-b", "terminal_frauds_7d"), "applied by the outbox poller");
+        // the same change retried (a node died after applying it, before removing its outbox row): applied once
+        it.db().execute(pending);
+        assertTrue(
+                Await.until(
+                        () -> it.db().count("SELECT count(*) FROM audit.label_outbox WHERE history_id = " + id) == 0,
+                        Duration.ofSeconds(30),
+                        50),
+                "the outbox poller applied the change");
+        it.http()
+                .authorize(tx(
+                        "ob-c",
+                        "card_ob3",
+                        "term_ob",
+                        t0.plus(8, ChronoUnit.DAYS).plusSeconds(60)));
+        assertEquals(1.0, feature("ob-c", "terminal_frauds_7d"), "still one fraud: the change counted once");
     }
 
     @Test

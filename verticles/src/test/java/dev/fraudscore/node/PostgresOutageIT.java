@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.fraudscore.devinfra.EmbeddedPostgresServer;
 import dev.fraudscore.devinfra.FreePorts;
 import dev.fraudscore.node.support.Db;
+import dev.fraudscore.node.support.Kafka;
 import dev.fraudscore.node.support.Load;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,10 @@ class PostgresOutageIT {
         it = RunningNode.start("pg_outage_it", c -> {
             c.getJsonObject("postgres").put("url", postgres.uri("postgres"));
             c.getJsonObject("audit").put("retryIntervalMs", 200);
+            // shorter than the outage: a transient failure of a transaction record would be dead-lettered by now,
+            // a label's must not be
+            c.getJsonObject("kafka").put("retryForMs", 2500);
+            c.getJsonObject("idempotency").put("streamStaleAfterMs", 2000);
             c.getJsonObject("health").put("intervalMs", 200).put("timeoutMs", 500);
         });
     }
@@ -62,6 +67,19 @@ class PostgresOutageIT {
                 if (phase[0] == 0 && t > 2_000) {
                     phase[0] = 1;
                     postgres.close(); // the outage: the server stops
+                    try (Kafka kafka = new Kafka()) {
+                        kafka.send(
+                                it.node().config().kafka().topics().labels(),
+                                "card_pgo",
+                                new JsonObject()
+                                        .put("transactionId", "pgo-label-1")
+                                        .put("fraud", true)
+                                        .put("source", "chargeback")
+                                        .put("cardId", "card_pgo")
+                                        .put("terminalId", "term_pgo")
+                                        .put("timestamp", "2026-11-01T10:00:00Z")
+                                        .encode());
+                    }
                 } else if (phase[0] == 1 && t > 8_000) {
                     phase[0] = 2;
                     postgres = EmbeddedPostgresServer.start(data, port);
@@ -96,6 +114,14 @@ class PostgresOutageIT {
                             "SELECT count(DISTINCT transaction_id) FROM audit.decisions WHERE transaction_id LIKE 'pgo-%'"));
             assertEquals(
                     load.sent(), db.count("SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'pgo-%'"));
+            assertEquals(
+                    1,
+                    db.awaitCount(
+                            1,
+                            Duration.ofSeconds(60),
+                            "SELECT count(*) FROM audit.label_history WHERE transaction_id = 'pgo-label-1'"),
+                    "a label record that failed for longer than kafka.retryForMs while PostgreSQL was down is stored"
+                            + " once it is back, not dead-lettered");
         }
     }
 }

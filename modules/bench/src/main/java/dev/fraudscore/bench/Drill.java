@@ -369,7 +369,7 @@ public final class Drill {
         return n;
     }
 
-    private static Connection connect(String uri) throws Exception {
+    static Connection connect(String uri) throws Exception {
         URI u = URI.create(uri);
         String info = u.getUserInfo() == null ? "postgres" : u.getUserInfo();
         return DriverManager.getConnection(

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * How the project's clients call the platform, as a payments system should: a {@code 503} (overloaded,
- * unavailable, timeout) or a {@code 409 in_progress} is retried with the same body (the same transactionId)
+ * unavailable, timeout), a {@code 502}/{@code 504} from a load balancer or a {@code 409 in_progress} is retried with the same body (the same transactionId)
  * after the answer's {@code Retry-After}, a connection that failed after a short pause; anything else is final.
  * Every retry is counted.
  */
@@ -20,7 +20,12 @@ final class Retrying {
     /** One HTTP answer: status (-1: no answer), its Retry-After seconds (-1: none) and body. */
     record Answer(int status, int retryAfterSeconds, String body) {
         boolean retryable() {
-            return status == 503 || status == -1 || (status == 409 && body.contains("\"in_progress\""));
+            // 502 and 504: a load balancer lost the node mid-request; the same transactionId is safe to send again
+            return status == 503
+                    || status == 502
+                    || status == 504
+                    || status == -1
+                    || (status == 409 && body.contains("\"in_progress\""));
         }
 
         JsonObject json() {

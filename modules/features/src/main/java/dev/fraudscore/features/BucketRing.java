@@ -77,6 +77,28 @@ final class BucketRing implements Serializable {
         return Math.floorDiv(timeMillis, widthMillis);
     }
 
+    /**
+     * Takes, bucket by bucket, the larger count and the larger sum of this ring and {@code other} (two copies of one
+     * key's state after a split cluster heals): no window ends up lower than either copy's.
+     */
+    void mergeMax(BucketRing other) {
+        if (other.head == Long.MIN_VALUE) {
+            return;
+        }
+        long newHead = head == Long.MIN_VALUE ? other.head : Math.max(head, other.head);
+        int n = counts.length;
+        int[] c = new int[n];
+        double[] s = new double[n];
+        for (long i = newHead - n + 1; i <= newHead; i++) {
+            int slot = slot(i);
+            c[slot] = Math.max(countAt(i), other.countAt(i));
+            s[slot] = Math.max(sumAt(i), other.sumAt(i));
+        }
+        System.arraycopy(c, 0, counts, 0, n);
+        System.arraycopy(s, 0, sums, 0, n);
+        head = newHead;
+    }
+
     /** Whether bucket {@code index} is still held (not older than the ring, not newer than its head). */
     boolean holds(long index) {
         return head != Long.MIN_VALUE && index <= head && index > head - counts.length;

@@ -26,6 +26,12 @@ public final class VelocityState implements Serializable {
     private int recentNext;
     private int recentFilled;
     private long latestEventMillis = Long.MIN_VALUE;
+    /** Verdict changes applied to this key, newest last 16: a retried change is applied once. */
+    static final int RECENT_CHANGES = 16;
+
+    private final long[] appliedChanges = new long[RECENT_CHANGES];
+    private int appliedNext;
+    private int appliedFilled;
 
     /**
      * Records one transaction (once: a transaction id seen among the key's recent ones is not counted
@@ -114,6 +120,24 @@ public final class VelocityState implements Serializable {
         frauds.add(eventMillis, delta);
     }
 
+    /**
+     * Applies change {@code changeId} of a verdict once: a change this key applied already (among its last
+     * {@value #RECENT_CHANGES}) is not applied again, so an outbox that retries after a crash cannot count twice.
+     * True when it was applied now.
+     */
+    public boolean applyFraudLabelOnce(long changeId, long eventMillis, int delta) {
+        for (int i = 0; i < appliedFilled; i++) {
+            if (appliedChanges[i] == changeId) {
+                return false;
+            }
+        }
+        appliedChanges[appliedNext] = changeId;
+        appliedNext = (appliedNext + 1) % RECENT_CHANGES;
+        appliedFilled = Math.min(appliedFilled + 1, RECENT_CHANGES);
+        applyFraudLabel(eventMillis, delta);
+        return true;
+    }
+
     private static Window withOwn(Window w, boolean recorded, double amount) {
         return recorded ? w : new Window(w.count() + 1, w.sum() + amount);
     }
@@ -121,6 +145,28 @@ public final class VelocityState implements Serializable {
     /** Event time of the newest transaction recorded, for expiry; Long.MIN_VALUE when none. */
     public long latestEventMillis() {
         return latestEventMillis;
+    }
+
+    /**
+     * Folds another copy of this key's state into this one (a split cluster healing): every window takes the
+     * larger value bucket by bucket, and the ids the other copy counted are remembered here too. A count is then
+     * never lower than either copy's; transactions each side counted in the same bucket while split are not added
+     * up (the quorum keeps the minority side from counting anything once it knows it is the minority).
+     */
+    public void mergeMax(VelocityState other) {
+        minutes.mergeMax(other.minutes);
+        hours.mergeMax(other.hours);
+        days.mergeMax(other.days);
+        frauds.mergeMax(other.frauds);
+        for (int i = 0; i < other.recentFilled; i++) {
+            long id = other.recentIds[i];
+            if (!seen(id)) {
+                recentIds[recentNext] = id;
+                recentNext = (recentNext + 1) % RECENT_IDS;
+                recentFilled = Math.min(recentFilled + 1, RECENT_IDS);
+            }
+        }
+        latestEventMillis = Math.max(latestEventMillis, other.latestEventMillis);
     }
 
     private boolean seen(long idHash) {

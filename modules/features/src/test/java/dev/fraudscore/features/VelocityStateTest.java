@@ -38,6 +38,25 @@ class VelocityStateTest {
     }
 
     @Test
+    void mergingTwoCopiesAfterASplitNeverLowersAWindowAndRemembersBothSidesIds() {
+        VelocityState majority = new VelocityState();
+        VelocityState minority = new VelocityState();
+        for (VelocityState s : new VelocityState[] {majority, minority}) {
+            s.apply("before-1", T0 - 2 * HOUR, 10);
+            s.apply("before-2", T0 - 30 * MIN, 20);
+        }
+        majority.apply("major-1", T0 - 10 * MIN, 5);
+        majority.apply("major-2", T0 - 5 * MIN, 5);
+        minority.apply("minor-1", T0 - 3 * DAY, 7); // a bucket the majority did not count in
+        majority.mergeMax(minority);
+        VelocityWindows w = majority.apply("probe", T0, 1);
+        assertEquals(new Window(4, 31), w.h1(), "the majority's hour, not lowered");
+        assertEquals(new Window(6, 48), w.d7(), "the minority's day 3 is added");
+        assertTrue(majority.apply("minor-1", T0 - 3 * DAY, 7).duplicate(), "the minority's ids are remembered");
+        assertTrue(majority.apply("major-1", T0 - 10 * MIN, 5).duplicate());
+    }
+
+    @Test
     void sameTransactionIdIsCountedOnce() {
         VelocityState s = new VelocityState();
         s.apply("a", T0, 10);

@@ -7,9 +7,15 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.fraudscore.node.config.NodeConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Hazelcast member each node embeds: vertx-hazelcast's default config (which carries the maps
@@ -17,7 +23,23 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  * and the platform's maps with synchronous backups and expiry.
  */
 public final class HazelcastSetup {
+    /** The split-brain protection of the velocity and idempotency maps. */
+    public static final String QUORUM = "fraud-quorum";
+    /** A member counts towards the quorum if it was heard from this recently (heartbeats come every second). */
+    static final int QUORUM_TOLERANCE_MS = 5_000;
+
     private HazelcastSetup() {}
+
+    /** Whether this member's side of the cluster has its quorum now (always, when none is configured). */
+    public static BooleanSupplier quorumPresent(HazelcastInstance hazelcast) {
+        SplitBrainProtection protection;
+        try {
+            protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(QUORUM);
+        } catch (IllegalArgumentException e) {
+            return () -> true;
+        }
+        return protection::hasMinimumSize;
+    }
 
     public static Config config(NodeConfig node) {
         NodeConfig.Cluster cluster = node.cluster();
@@ -28,6 +50,22 @@ public final class HazelcastSetup {
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // a silent member is taken out after memberTimeoutSeconds; the sides of a split look for each other (and
+        // merge) every mergeDelaySeconds
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.memberTimeoutSeconds()));
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(cluster.mergeDelaySeconds()));
+        c.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(cluster.mergeDelaySeconds()));
+        // split-brain protection: a side with fewer members than the quorum that heard from each other within the
+        // last heartbeats neither reads nor writes the velocity and idempotency maps, so it cannot diverge
+        int quorum = cluster.effectiveQuorum();
+        if (quorum > 1) { // one member alone is always its own majority
+            c.addSplitBrainProtectionConfig(
+                    SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
+                                    QUORUM, quorum, QUORUM_TOLERANCE_MS)
+                            .build()
+                            .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+        }
 
         NetworkConfig network = c.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
@@ -49,7 +87,9 @@ public final class HazelcastSetup {
             c.addMapConfig(new MapConfig(name)
                     .setBackupCount(f.backupCount())
                     .setInMemoryFormat(InMemoryFormat.OBJECT)
-                    .setMaxIdleSeconds(f.maxIdleSeconds()));
+                    .setMaxIdleSeconds(f.maxIdleSeconds())
+                    .setSplitBrainProtectionName(quorum > 1 ? QUORUM : null)
+                    .setMergePolicyConfig(new MergePolicyConfig(VelocityMergePolicy.class.getName(), 100)));
         }
         // bounded: at most maxEntriesPerNode ids per member (primaries and backups), the least recently used
         // evicted first; an id evicted before its TTL is decided afresh if it comes again (velocity and the audit
@@ -58,6 +98,8 @@ public final class HazelcastSetup {
                 .setBackupCount(f.backupCount())
                 .setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setTimeToLiveSeconds(node.idempotency().ttlSeconds())
+                .setSplitBrainProtectionName(quorum > 1 ? QUORUM : null)
+                .setMergePolicyConfig(new MergePolicyConfig(IdempotencyMergePolicy.class.getName(), 100))
                 .setEvictionConfig(new EvictionConfig()
                         .setEvictionPolicy(EvictionPolicy.LRU)
                         .setMaxSizePolicy(MaxSizePolicy.PER_NODE)

@@ -155,7 +155,9 @@ public final class ConfigLoader {
             "FRAUD_BROKER_WATCH",
             "FRAUD_JAVA_OPTS",
             "FRAUD_SKIP_BUILD",
-            "FRAUD_DRILL_SECONDS");
+            "FRAUD_DRILL_SECONDS",
+            "FRAUD_DRILL_MODES",
+            "FRAUD_LB_PORT");
 
     private static void collectEnv(JsonObject config, String prefix, Map<String, String> env, List<String> known) {
         for (String key : config.fieldNames()) {

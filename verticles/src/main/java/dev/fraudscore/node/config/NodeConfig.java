@@ -112,7 +112,24 @@ public record NodeConfig(
         }
     }
 
-    public record Cluster(String name, String host, int port, List<String> members) {}
+    /**
+     * {@code quorum}: members a side of a split cluster needs to keep deciding (0: a majority of {@code members});
+     * {@code memberTimeoutSeconds}: a member silent this long is taken out of the cluster;
+     * {@code mergeDelaySeconds}: how often the sides of a split look for each other to merge again.
+     */
+    public record Cluster(
+            String name,
+            String host,
+            int port,
+            List<String> members,
+            int quorum,
+            int memberTimeoutSeconds,
+            int mergeDelaySeconds) {
+        /** The configured quorum, or a majority of the join list. */
+        public int effectiveQuorum() {
+            return quorum > 0 ? quorum : members.size() / 2 + 1;
+        }
+    }
 
     public record Features(int instances, long timeoutMs, int backupCount, int maxIdleSeconds) {}
 
@@ -142,7 +159,7 @@ public record NodeConfig(
 
     public record Alerts(int instances) {}
 
-    public record Labels(int instances, int poolSize, long timeoutMs) {}
+    public record Labels(int instances, int poolSize, long timeoutMs, long retryIntervalMs) {}
 
     /**
      * The decision log ({@code logDir}, written before every answer with {@code durability}, in segments of
@@ -249,7 +266,14 @@ public record NodeConfig(
                 throw new ConfigException(c.key("members"), "each member must be host:port, was '" + m + "'");
             }
         }
-        Cluster cluster = new Cluster(c.nonEmpty("name"), c.nonEmpty("host"), c.port("port"), members);
+        Cluster cluster = new Cluster(
+                c.nonEmpty("name"),
+                c.nonEmpty("host"),
+                c.port("port"),
+                members,
+                c.integer("quorum", 0, 1000),
+                c.integer("memberTimeoutSeconds", 2, 3600),
+                c.integer("mergeDelaySeconds", 1, 3600));
 
         Settings f = Settings.of(root, "features");
         Features features = new Features(
@@ -332,7 +356,10 @@ public record NodeConfig(
         Alerts alerts = new Alerts(Settings.of(root, "alerts").integer("instances", 1, 64));
         Settings l = Settings.of(root, "labels");
         Labels labels = new Labels(
-                l.integer("instances", 1, 64), l.integer("poolSize", 1, 256), l.longValue("timeoutMs", 1, 3_600_000));
+                l.integer("instances", 1, 64),
+                l.integer("poolSize", 1, 256),
+                l.longValue("timeoutMs", 1, 3_600_000),
+                l.longValue("retryIntervalMs", 10, 3_600_000));
 
         Settings a = Settings.of(root, "audit");
         Audit audit = new Audit(

@@ -12,6 +12,7 @@ import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.bus.ScoreRequest;
+import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.decision.StageBreakers.Stage;
 import dev.fraudscore.node.failure.ApiError;
@@ -29,6 +30,7 @@ import io.vertx.core.eventbus.Message;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,7 @@ public final class DecisionVerticle extends VerticleBase {
     private final StageBreakers breakers;
     private final DecisionLog log;
     private IdempotencyStore idempotency;
+    private BooleanSupplier quorum;
 
     public DecisionVerticle(
             StageDeadlines.BySource deadlines,
@@ -93,6 +96,7 @@ public final class DecisionVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         idempotency = new IdempotencyStore(hazelcast.getMap(Maps.IDEMPOTENCY), context);
+        quorum = HazelcastSetup.quorumPresent(hazelcast);
         return routes.consume(vertx.eventBus(), Addresses.PIPELINE_DECIDE, this::decide);
     }
 
@@ -107,6 +111,14 @@ public final class DecisionVerticle extends VerticleBase {
                     Failure.UNAVAILABLE.exception("the audit log is full or cannot be written ("
                             + (log.failure() == null ? "audit.logMaxBytes reached" : log.failure())
                             + "); retry with the same transactionId"));
+            return;
+        }
+        if (!quorum.getAsBoolean()) {
+            // cut off from the cluster's majority: deciding here would count on state the majority does not see
+            FailureException.reply(
+                    message,
+                    Failure.UNAVAILABLE.exception("this node is on the minority side of a split cluster (fewer than"
+                            + " cluster.quorum members reachable); retry with the same transactionId"));
             return;
         }
         ScoringCapacity.Permit scoring = capacity.tryAcquire();

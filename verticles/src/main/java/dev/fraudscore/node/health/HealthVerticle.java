@@ -7,6 +7,7 @@ import dev.fraudscore.node.PgPools;
 import dev.fraudscore.node.audit.DecisionLog;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.FeatureVector;
+import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.NodeConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Health, every {@code health.intervalMs}, each check within {@code health.timeoutMs}. Readiness is "this node can
@@ -41,6 +43,7 @@ public final class HealthVerticle extends VerticleBase {
     private Pool pool;
     private KafkaAdminClient kafka;
     private DeliveryOptions probeDelivery;
+    private BooleanSupplier quorumPresent;
 
     public HealthVerticle(
             NodeConfig.Health config,
@@ -66,6 +69,7 @@ public final class HealthVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        quorumPresent = HazelcastSetup.quorumPresent(hazelcast);
         pool = PgPools.create(vertx, postgres, 1);
         String timeout = Long.toString(Math.max(config.timeoutMs(), 1000));
         kafka = KafkaAdminClient.create(
@@ -88,10 +92,17 @@ public final class HealthVerticle extends VerticleBase {
     }
 
     private void check() {
-        boolean hz = hazelcast.getLifecycleService().isRunning()
+        boolean running = hazelcast.getLifecycleService().isRunning()
                 && hazelcast.getCluster().getClusterState() == ClusterState.ACTIVE;
+        boolean quorum = running && quorumPresent.getAsBoolean();
         health.report(
-                "hazelcast", hz, hz ? "member running, cluster active" : "member not running or cluster not active");
+                "hazelcast",
+                running && quorum,
+                !running
+                        ? "member not running or cluster not active"
+                        : quorum
+                                ? "member running, cluster active, quorum present"
+                                : "minority side of a split cluster");
         // a row of missing values, interactive so that it is not queued behind a stream backlog
         FeatureVector probe = new FeatureVector(new float[Feature.COUNT], true);
         record(

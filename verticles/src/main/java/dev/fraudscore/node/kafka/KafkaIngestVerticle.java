@@ -221,7 +221,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
                 }
                 return deadLetter(record, error);
             }
-            if (elapsedMs > config.retryForMs()) {
+            // a label is never dead-lettered for a transient failure (PostgreSQL down): it waits, its partition behind
+            // it
+            boolean label = record.topic().equals(config.topics().labels());
+            if (!label && elapsedMs > config.retryForMs()) {
                 LOG.error(
                         "record {}-{}@{} failed {} times over {} ms, to the DLQ: {}",
                         record.topic(),
@@ -231,6 +234,15 @@ public final class KafkaIngestVerticle extends VerticleBase {
                         elapsedMs,
                         e.toString());
                 return deadLetter(record, error);
+            }
+            if (label && n % 50 == 0) {
+                LOG.warn(
+                        "label record {}-{}@{} still failing after {} ms ({}); retrying",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        elapsedMs,
+                        e.toString());
             }
             long backoff = Math.min(50L << Math.min(n, 10), 1000);
             return vertx.timer(backoff).compose(v -> retry(record, attempt, n + 1, firstNanos));

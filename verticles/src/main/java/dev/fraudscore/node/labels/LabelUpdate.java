@@ -10,6 +10,7 @@ import java.util.Map;
 
 /** Applies a change of fraud verdict (+1 / -1) for a transaction at {@code eventMillis} to one key's state, on its owner. */
 public final class LabelUpdate implements EntryProcessor<String, VelocityState, Boolean>, DataSerializable {
+    private long changeId;
     private long eventMillis;
     private int delta;
 
@@ -17,7 +18,9 @@ public final class LabelUpdate implements EntryProcessor<String, VelocityState, 
         // for Hazelcast
     }
 
-    public LabelUpdate(long eventMillis, int delta) {
+    /** {@code changeId}: the change's id in {@code audit.label_history}; a key applies each change once. */
+    public LabelUpdate(long changeId, long eventMillis, int delta) {
+        this.changeId = changeId;
         this.eventMillis = eventMillis;
         this.delta = delta;
     }
@@ -28,19 +31,23 @@ public final class LabelUpdate implements EntryProcessor<String, VelocityState, 
         if (state == null) {
             state = new VelocityState();
         }
-        state.applyFraudLabel(eventMillis, delta);
-        entry.setValue(state);
-        return Boolean.TRUE;
+        boolean applied = state.applyFraudLabelOnce(changeId, eventMillis, delta);
+        if (applied) {
+            entry.setValue(state);
+        }
+        return applied;
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(changeId);
         out.writeLong(eventMillis);
         out.writeInt(delta);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+        changeId = in.readLong();
         eventMillis = in.readLong();
         delta = in.readInt();
     }
