@@ -8,6 +8,8 @@
 #   ops/drill.sh kafka        the Kafka broker stopped 30 s under HTTP load, records produced before, during, after
 #   ops/drill.sh hazelcast    a running ops/cluster.sh cluster: one member paused (SIGSTOP) 15 s under load
 #   ops/drill.sh durability   the decision log's cost: audit.durability fsync and write, open loop 1,000/s and wrk
+#   ops/drill.sh disk-full    a node whose decision log sits on a 2 MiB tmpfs that fills up: 503, not ready, no row lost
+#   ops/drill.sh kafka-transactions   the latency exactly-once output on "decisions" would add (own broker)
 #   ops/drill.sh kill         ops/cluster.sh start 3, then kill -9 of node 2 under 300 checks/s and its restart, five
 #                             runs: every transaction answered 200 has exactly one audit row
 set -euo pipefail
@@ -54,6 +56,43 @@ case "${1:-}" in
   hazelcast)
     run_bench dev.fraudscore.bench.PauseDrill "${@:2}"
     ;;
+  disk-full)
+    # the decision log's disk fills up under load: the node answers 503 instead of deciding what it cannot record,
+    # is not ready, reports it once, and takes checks again once there is room; every 200 has its audit row
+    [ "${FRAUD_SKIP_BUILD:-}" = "1" ] || mvn -q -B package -DskipTests
+    stop_node; rm -rf var; mkdir -p var/drill-disk
+    mount -t tmpfs -o size=2m tmpfs var/drill-disk || { echo "needs root to mount a 2 MiB tmpfs" >&2; exit 1; }
+    trap 'stop_node; umount -l var/drill-disk 2>/dev/null || true' EXIT
+    FRAUD_AUDIT_LOG_DIR=var/drill-disk/log FRAUD_SKIP_BUILD=1 nohup bash ops/run.sh > var-drill-disk.log 2>&1 &
+    node_up var-drill-disk.log
+    dd if=/dev/zero of=var/drill-disk/filler bs=64k count=28 2>/dev/null || true # about 200 KiB left
+    run="df$$"; ok=0; refused=0; other=0; ready=""
+    check() { # $1 = transaction number; prints the HTTP status
+      curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/v1/authorize-check \
+        -H 'Content-Type: application/json' \
+        -d "{\"transactionId\":\"$run-$1\",\"cardId\":\"card_$(( $1 % 50 ))\",\"terminalId\":\"term-1\",\"amount\":25.00,\"currency\":\"EUR\",\"timestamp\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}"
+    }
+    for i in $(seq 1 600); do
+      case $(check "$i") in 200) ok=$((ok + 1)) ;; 503) refused=$((refused + 1)) ;; *) other=$((other + 1)) ;; esac
+    done
+    sleep 2; ready=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/ready)
+    echo "== disk full: 600 checks: $ok decided (200), $refused refused (503), $other other; readiness while full: $ready"
+    echo "   errors logged about the disk: $(grep -c 'cannot be written' var-drill-disk.log)"
+    rm -f var/drill-disk/filler
+    sleep 3 # the readiness check probes the disk every health.intervalMs (1 s)
+    after=0; for i in $(seq 601 700); do [ "$(check "$i")" = 200 ] && after=$((after + 1)); done
+    echo "== room again: 100 checks, $after decided; readiness $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/ready)"
+    for _ in $(seq 1 60); do
+      rows=$(psql -At "postgresql://postgres@127.0.0.1:15432/postgres" -c "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE '$run-%'")
+      [ "$rows" -ge $((ok + after)) ] && break; sleep 1
+    done
+    echo "== audit rows: $rows for $((ok + after)) decided"
+    [ $refused -gt 0 ] && [ "$ready" = 503 ] && [ "$rows" -eq $((ok + after)) ] && [ $after -eq 100 ] && echo "DRILL PASSED" || { echo "DRILL FAILED"; exit 1; }
+    ;;
+  kafka-transactions)
+    # what exactly-once output would cost: idempotent producer (as the node) vs transactions committed per batch
+    run_bench dev.fraudscore.bench.KafkaTransactionCost "${@:2}"
+    ;;
   kill)
     # three nodes behind HAProxy (started here if they are not running), kill -9 of one under 300 checks/s, five times
     bash ops/cluster.sh start 3 >/dev/null
@@ -80,5 +119,5 @@ case "${1:-}" in
     done
     rm -f var-drill-*.log
     ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -290,7 +290,7 @@ public final class FraudNode implements AutoCloseable {
                     t,
                     deploy(
                             vertx,
-                            () -> new KafkaIngestVerticle(c.kafka(), node, registry, admission),
+                            () -> new KafkaIngestVerticle(c.kafka(), node, registry, admission, hz),
                             c.kafka().instances()));
         }
         AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder);

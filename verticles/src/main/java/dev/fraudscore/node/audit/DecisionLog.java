@@ -37,7 +37,6 @@ public final class DecisionLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
     static final String SUFFIX = ".log";
     private static final int MAX_GROUP = 4096;
-    private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** When an append completes: once fsynced (survives a machine crash), or once written (survives kill -9). */
     public enum Durability {
@@ -71,7 +70,6 @@ public final class DecisionLog implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Position durable;
     private volatile String failure;
-    private volatile long failedAtNanos;
     private volatile Runnable onDurable = () -> {};
     private FileChannel channel;
     private final FileChannel lockChannel;
@@ -136,8 +134,8 @@ public final class DecisionLog implements AutoCloseable {
      * configured). Fails at once while the log is over its cap or the disk refuses writes.
      */
     public Future<Void> append(String[] row) {
-        if (failure != null && System.nanoTime() - failedAtNanos < PROBE_NANOS) {
-            // one append a second goes through as a probe: when it is written, the log takes appends again
+        if (failure != null) {
+            // refused until a probe (the readiness check's, every health.intervalMs) finds the disk writable again
             return Future.failedFuture(Failure.UNAVAILABLE.exception("the audit log cannot be written: " + failure));
         }
         if (waiting() >= maxBytes) {
@@ -148,6 +146,38 @@ public final class DecisionLog implements AutoCloseable {
         Promise<Void> done = Promise.promise();
         queue.add(new Append(LogRecords.payload(row), context, done));
         return done.future();
+    }
+
+    /**
+     * After a failed write: tries to write and fsync a 64 KiB probe file beside the segments (blocking: call from a
+     * worker thread); when that works the log takes appends again. True when the log is writable.
+     */
+    public boolean probe() {
+        if (failure == null) {
+            return true;
+        }
+        Path probe = dir.resolve("probe");
+        try {
+            try (FileChannel ch = FileChannel.open(
+                    probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.deleteIfExists(probe);
+            LOG.info("the audit log's disk takes writes again; checks are taken again");
+            failure = null;
+            return true;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // still failing: the next probe tries again
+            }
+            return false;
+        }
     }
 
     /** True while the log cannot take more (over its cap, or the disk refuses writes). */
@@ -268,10 +298,6 @@ public final class DecisionLog implements AutoCloseable {
             bytes.addAndGet(size);
             appended.addAndGet(group.size());
             durable = new Position(segment, offset);
-            if (failure != null) {
-                LOG.info("the audit log is written again");
-                failure = null;
-            }
             complete(group, null);
             onDurable.run();
             if (offset >= segmentBytes) {
@@ -283,10 +309,11 @@ public final class DecisionLog implements AutoCloseable {
         } catch (IOException e) {
             writeErrors.incrementAndGet();
             if (failure == null) {
-                LOG.error("the audit log cannot be written ({}): checks are refused (503) until it can", e.toString());
+                LOG.error(
+                        "the audit log cannot be written ({}): checks are refused (503) until a probe can write",
+                        e.toString());
             }
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            failedAtNanos = System.nanoTime();
             countPartialWrite();
             closeQuietly();
             complete(group, failure);

@@ -12,6 +12,7 @@ import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.bus.LoopRoutes;
 import dev.fraudscore.node.bus.ScoreRequest;
+import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.decision.StageBreakers.Stage;
@@ -226,7 +227,11 @@ public final class DecisionVerticle extends VerticleBase {
                 .map(Message::body);
     }
 
-    /** Stores the decision under its transaction id so that retries get it back; a failure here is logged, not fatal. */
+    /**
+     * Stores the decision under its transaction id so that retries get it back. A failure here is logged for an
+     * authorize-check (its caller is answered); a stream record is retried instead of publishing a decision a
+     * redelivery could not find.
+     */
     private Future<DecisionEvent> remember(
             ScoreRequest request, ClaimResult.Fresh claim, DecisionEvent event, StageDeadlines d) {
         String id = request.transaction().transactionId();
@@ -235,6 +240,12 @@ public final class DecisionVerticle extends VerticleBase {
                         () -> idempotency.remember(
                                 id, request.fingerprint(), claim.claimedAtMillis(), event.decision(), d.rememberMs()))
                 .transform(ar -> {
+                    if (ar.failed() && request.source() == Source.KAFKA) {
+                        // a stream record whose decision is not remembered would be decided again, differently, if
+                        // it were redelivered: it is not published; retried, it takes over its claim once stale
+                        return Future.failedFuture(Failure.UNAVAILABLE.exception("decision of " + id
+                                + " not stored for redeliveries: " + ar.cause().getMessage()));
+                    }
                     if (ar.failed()) {
                         LOG.warn(
                                 "could not store decision of {} for idempotent retries: {}",
@@ -270,6 +281,12 @@ public final class DecisionVerticle extends VerticleBase {
 
     /** Counts the decision, raises its alert, and writes its audit row: nothing is answered before that. */
     private Future<DecisionEvent> publish(DecisionEvent event) {
+        if (event.decision().degraded() && event.source() == Source.KAFKA) {
+            // no caller waits for a stream record: it is retried until scored (its claim is released already), so
+            // that "decisions" never carries a fallback answer and a scored one for the same transaction
+            return Future.failedFuture(Failure.UNAVAILABLE.exception(
+                    "a stage failed (" + event.decision().degradedReason() + "); the record is retried"));
+        }
         meters.record(event.decision());
         if (event.decision().outcome().alerts()) {
             vertx.eventBus().send(Addresses.ALERTS_RAISE, event, LOCAL);

@@ -111,6 +111,10 @@ public final class HealthVerticle extends VerticleBase {
                         .request(Addresses.SCORING_SCORE, probe, probeDelivery)
                         .mapEmpty(),
                 "scores");
+        if (log.failure() != null) {
+            // the disk refused a write: probe it off the event loop; a success takes checks again
+            vertx.executeBlocking(log::probe, false);
+        }
         String failure = log.failure();
         health.report(
                 "audit-log",

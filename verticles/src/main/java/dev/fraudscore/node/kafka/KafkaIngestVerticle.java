@@ -1,5 +1,7 @@
 package dev.fraudscore.node.kafka;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.fraudscore.domain.Label;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
@@ -10,6 +12,8 @@ import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
+import dev.fraudscore.node.cluster.Maps;
+import dev.fraudscore.node.cluster.OnContext;
 import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
@@ -67,8 +71,18 @@ public final class KafkaIngestVerticle extends VerticleBase {
     private boolean paused;
     private volatile boolean stopping;
     private volatile long lag;
+    private final HazelcastInstance hazelcast;
+    private IMap<String, Long> watermarks;
+    /** Each assigned partition's watermark as this consumer knows it (read once from Hazelcast, raised on commit). */
+    private final Map<TopicPartition, Future<Long>> known = new HashMap<>();
 
-    public KafkaIngestVerticle(NodeConfig.Kafka config, String nodeId, MeterRegistry registry, Admission admission) {
+    public KafkaIngestVerticle(
+            NodeConfig.Kafka config,
+            String nodeId,
+            MeterRegistry registry,
+            Admission admission,
+            HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
         this.config = config;
         this.nodeId = nodeId;
         this.registry = registry;
@@ -81,6 +95,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         pipelineDelivery =
                 new DeliveryOptions().setSendTimeout(config.decideTimeoutMs()).setLocalOnly(true);
         gate = new StreamGate(vertx, admission, GATE_POLL_MS);
+        watermarks = hazelcast.getMap(Maps.KAFKA_WATERMARKS);
         producer = KafkaProducer.create(vertx, KafkaClients.producer(config, clientId));
         consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(config, clientId));
         consumer.exceptionHandler(e -> {
@@ -91,6 +106,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         consumer.partitionsRevokedHandler(parts -> {
             commit();
             parts.forEach(offsets::revoke);
+            parts.forEach(known::remove);
         });
         consumer.handler(this::onRecord);
         vertx.setPeriodic(config.commitIntervalMs(), id -> commit());
@@ -161,7 +177,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     private Future<Void> inCardOrder(KafkaConsumerRecord<String, String> record, Transaction tx) {
         String card = tx.cardId();
         Future<Void> previous = cardTails.getOrDefault(card, Future.succeededFuture());
-        Future<Void> mine = previous.transform(ignored -> withRetries(record, () -> decide(tx)));
+        Future<Void> mine = previous.transform(ignored -> withRetries(record, () -> decide(record, tx)));
         cardTails.put(card, mine);
         mine.onComplete(ar -> {
             if (cardTails.get(card) == mine) {
@@ -175,9 +191,20 @@ public final class KafkaIngestVerticle extends VerticleBase {
      * Decides one transaction, once the node has room for it, and publishes the decision on "decisions". Its
      * time is not a sample for the limit: it includes waiting for the audit row, which no caller waits for.
      */
-    private Future<Void> decide(Transaction tx) {
+    private Future<Void> decide(KafkaConsumerRecord<String, String> record, Transaction tx) {
+        return watermark(new TopicPartition(record.topic(), record.partition()))
+                .compose(watermark -> decide(tx, record.offset() < watermark));
+    }
+
+    /**
+     * {@code redelivered}: the record's offset was committed before (a consumer group reset, a replay of the
+     * partition): it was processed already, possibly so long ago that its id is no longer remembered; it is decided
+     * again without counting it in the velocity state again (and its audit row, keyed by the transaction, stays one).
+     */
+    private Future<Void> decide(Transaction tx, boolean redelivered) {
         return gate.enter().compose(ticket -> {
-            ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
+            ScoreRequest fresh = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
+            ScoreRequest request = redelivered ? fresh.counted() : fresh;
             return vertx.eventBus()
                     .<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)
                     .map(Message::body)
@@ -308,6 +335,32 @@ public final class KafkaIngestVerticle extends VerticleBase {
         positions.forEach((tp, position) -> commit.put(tp, new OffsetAndMetadata(position, "")));
         return consumer.commit(commit)
                 .<Void>mapEmpty()
+                .onSuccess(v -> positions.forEach(this::raiseWatermark))
                 .onFailure(e -> LOG.warn("offset commit failed: {}", e.toString()));
+    }
+
+    private static String watermarkKey(String groupId, TopicPartition tp) {
+        return groupId + "/" + tp.getTopic() + "/" + tp.getPartition();
+    }
+
+    /** The partition's watermark: offsets below it were committed by this consumer group before. */
+    private Future<Long> watermark(TopicPartition tp) {
+        Future<Long> w = known.get(tp);
+        if (w == null || w.failed()) {
+            w = OnContext.future(
+                            watermarks.getAsync(watermarkKey(config.groupId(), tp)), context, config.stageTimeoutMs())
+                    .map(v -> v == null ? -1L : v);
+            known.put(tp, w);
+        }
+        return w;
+    }
+
+    private void raiseWatermark(TopicPartition tp, long position) {
+        OnContext.future(
+                        watermarks.submitToKey(watermarkKey(config.groupId(), tp), new RaiseWatermark(position)),
+                        context,
+                        config.stageTimeoutMs())
+                .onSuccess(w -> known.put(tp, Future.succeededFuture(w)))
+                .onFailure(e -> LOG.debug("watermark of {} not raised: {}", tp, e.toString()));
     }
 }

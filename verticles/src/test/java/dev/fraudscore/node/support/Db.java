@@ -42,10 +42,27 @@ public final class Db implements AutoCloseable {
         }
     }
 
-    /** Runs a statement that returns no rows (DDL, a trigger for a drill). */
+    /**
+     * Runs a statement that returns no rows (DDL, a trigger for a drill). DDL on the partitioned audit table takes
+     * locks on every partition while the audit writer inserts into them: a deadlock PostgreSQL breaks (40P01) is
+     * tried again.
+     */
     public void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = connection.createStatement()) {
+                s.execute(sql);
+                return;
+            } catch (SQLException e) {
+                if (!"40P01".equals(e.getSQLState()) || attempt >= 20) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
