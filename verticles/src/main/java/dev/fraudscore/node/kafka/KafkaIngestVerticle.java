@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +132,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
     public Future<?> stop() {
         stopping = true;
         // the last offsets first; the consumer's poll loop reports errors while it is closed: they are expected
-        return commit().eventually(() -> Future.join(consumer.close(), producer.close()));
+        // a broker that is reconnecting can leave a commit waiting for minutes: the close does not wait for it
+        return commit().timeout(config.stageTimeoutMs(), TimeUnit.MILLISECONDS)
+                .eventually(() -> Future.join(consumer.close(), producer.close()));
     }
 
     private void onRecord(KafkaConsumerRecord<String, String> record) {
