@@ -62,7 +62,7 @@ case "${1:-}" in
     [ "${FRAUD_SKIP_BUILD:-}" = "1" ] || mvn -q -B package -DskipTests
     stop_node; rm -rf var; mkdir -p var/drill-disk
     mount -t tmpfs -o size=2m tmpfs var/drill-disk || { echo "needs root to mount a 2 MiB tmpfs" >&2; exit 1; }
-    trap 'stop_node; umount -l var/drill-disk 2>/dev/null || true' EXIT
+    trap 'stop_node; umount -l var/drill-disk 2>/dev/null || true; rm -f var-drill-disk.log' EXIT
     FRAUD_AUDIT_LOG_DIR=var/drill-disk/log FRAUD_SKIP_BUILD=1 nohup bash ops/run.sh > var-drill-disk.log 2>&1 &
     node_up var-drill-disk.log
     dd if=/dev/zero of=var/drill-disk/filler bs=64k count=28 2>/dev/null || true # about 200 KiB left

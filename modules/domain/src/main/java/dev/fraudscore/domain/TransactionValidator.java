@@ -44,12 +44,6 @@ public final class TransactionValidator {
     public Transaction parse(Map<String, ?> in) {
         String transactionId = id(in, "transactionId", ID, true);
         String cardId = id(in, "cardId", TOKEN, true);
-        if (Luhn.looksLikePan(cardId)) {
-            throw new ValidationException(
-                    "cardId",
-                    "not_a_pan",
-                    "cardId looks like a raw card number (13-19 digits passing Luhn); send a token, never a PAN");
-        }
         String terminalId = id(in, "terminalId", ID, true);
         String currency = currency(in);
         BigDecimal amount = amount(in, currency);
@@ -99,9 +93,6 @@ public final class TransactionValidator {
                     "source", "identifier", "source must be 1-32 of a-z 0-9 _ -, e.g. chargeback");
         }
         String cardId = id(in, "cardId", TOKEN, false);
-        if (cardId != null && Luhn.looksLikePan(cardId)) {
-            throw new ValidationException("cardId", "not_a_pan", "cardId looks like a raw card number; send a token");
-        }
         String terminalId = id(in, "terminalId", ID, false);
         OffsetDateTime timestamp = in.get("timestamp") == null ? null : timestamp(in);
         boolean some = cardId != null || terminalId != null || timestamp != null;
@@ -134,6 +125,14 @@ public final class TransactionValidator {
             int max = pattern == ID ? 64 : 128;
             throw new ValidationException(
                     field, "identifier", field + " must be 1-" + max + " characters of A-Z a-z 0-9 . _ : @ = + / -");
+        }
+        if (s != null && Luhn.looksLikePan(s)) {
+            // every identifier, not only cardId: a PAN must never reach the audit trail, a topic or a log
+            throw new ValidationException(
+                    field,
+                    "not_a_pan",
+                    field + " holds what looks like a raw card number (13-19 digits passing Luhn, with or without"
+                            + " separators); send a token, never a PAN");
         }
         return s;
     }

@@ -42,7 +42,8 @@ public final class TestNode {
                 .put("transactions", unique + ".transactions")
                 .put("decisions", unique + ".decisions")
                 .put("alerts", unique + ".fraud-alerts")
-                .put("dlq", unique + ".transactions.dlq");
+                .put("dlq", unique + ".transactions.dlq")
+                .put("labels", unique + ".labels");
         c.getJsonObject("cluster")
                 .put("name", unique)
                 .put("port", hzPort)
