@@ -47,7 +47,7 @@ start_node() {
   FRAUD_NODE_ID="node-$i" FRAUD_HTTP_HOST=127.0.0.1 FRAUD_HTTP_PORT=$((18080 + i)) FRAUD_ADMIN_PORT=$((18180 + i)) \
   FRAUD_CLUSTER_PORT=$((5700 + i)) FRAUD_CLUSTER_MEMBERS="$(members "$n")" \
   FRAUD_POSTGRES_URL="$POSTGRES_URL" FRAUD_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS" \
-  FRAUD_AUDIT_LOG_DIR="$DIR/node-$i/audit-log" \
+  FRAUD_AUDIT_LOG_DIR="$DIR/node-$i/audit-log" FRAUD_SECURITY_KEYS_DIR="$DIR/keys" \
   nohup "$JAVA_HOME/bin/java" ${FRAUD_JAVA_OPTS:--Xms512m -Xmx1g} $FRAUD_JVM_FLAGS -cp "$NODE_CP" dev.fraudscore.node.FraudNode \
     >> "$DIR/node-$i.log" 2>&1 &
   echo $! > "$DIR/node-$i.pid"

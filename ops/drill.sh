@@ -22,6 +22,7 @@ node_up() { # log file: waits for the node's banner
   echo "node did not start; see $1" >&2; exit 1
 }
 stop_node() { pkill -f dev.fraudscore.node.FraudNode || true; for _ in $(seq 1 60); do pgrep -f dev.fraudscore.node.FraudNode >/dev/null || return 0; sleep 0.5; done; }
+decide_key() { cat var/keys/decide.key 2>/dev/null; } # written by a node started here on its first start
 ensure_wrk() {
   command -v wrk >/dev/null 2>&1 && return
   echo "installing wrk from the OS packages ..." >&2
@@ -33,7 +34,7 @@ cold_wrk() { # label env...: a cold node by the README's command, then wrk at on
   env "$@" FRAUD_SKIP_BUILD=1 nohup bash ops/run.sh > "var-drill-$label.log" 2>&1 &
   node_up "var-drill-$label.log"
   echo "== $label: wrk -t2 -c64 -d${SECONDS_EACH}s, started the moment the node was ready"
-  WRK_RUN="$label$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
+  WRK_KEY="$(decide_key)" WRK_RUN="$label$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
   curl -s http://127.0.0.1:8080/metrics | grep -E '^fraud_admission_(limit|refused_total)' || true
   stop_node
 }
@@ -69,6 +70,7 @@ case "${1:-}" in
     run="df$$"; ok=0; refused=0; other=0; ready=""
     check() { # $1 = transaction number; prints the HTTP status
       curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/v1/authorize-check \
+        -H "Authorization: Bearer $(decide_key)" \
         -H 'Content-Type: application/json' \
         -d "{\"transactionId\":\"$run-$1\",\"cardId\":\"card_$(( $1 % 50 ))\",\"terminalId\":\"term-1\",\"amount\":25.00,\"currency\":\"EUR\",\"timestamp\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}"
     }
@@ -107,13 +109,13 @@ case "${1:-}" in
       stop_node; rm -rf var
       FRAUD_AUDIT_DURABILITY=$mode FRAUD_SKIP_BUILD=1 nohup bash ops/run.sh > "var-drill-$mode.log" 2>&1 &
       node_up "var-drill-$mode.log"
-      WRK_RUN="warm-$mode$$" wrk -t2 -c32 -d10s -s ops/wrk/authorize.lua http://127.0.0.1:8080 >/dev/null
+      WRK_KEY="$(decide_key)" WRK_RUN="warm-$mode$$" wrk -t2 -c32 -d10s -s ops/wrk/authorize.lua http://127.0.0.1:8080 >/dev/null
       echo "== audit.durability=$mode: open loop, 1,000 checks/s"
       "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED \
         -cp "modules/bench/target/classes:$(cat modules/bench/target/bench.classpath)" dev.fraudscore.bench.SmokeBench \
         --rate 1000 --requests 30000 --warmup 2000 --concurrency 256 | grep -E "p50|throughput|audited|CPU" || true
       echo "== audit.durability=$mode: wrk -t2 -c64 -d${SECONDS_EACH}s"
-      WRK_RUN="$mode$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
+      WRK_KEY="$(decide_key)" WRK_RUN="$mode$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
       curl -s http://127.0.0.1:8080/metrics | grep -E '^fraud_audit_log_(syncs|appends)_total' || true
       stop_node
     done

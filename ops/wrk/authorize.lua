@@ -2,7 +2,8 @@
 -- of 2,000 terminals. wrk gives every thread its own Lua state with the same unseeded random sequence, so
 -- each thread gets its own number and a per-run prefix in its ids (two threads never send the same id).
 --   wrk -t2 -c64 -d30s -s ops/wrk/authorize.lua http://127.0.0.1:8080
--- Optional: WRK_KEY=<api key> adds "Authorization: Bearer <key>"; WRK_RUN names the run (default: the time).
+-- API key: WRK_KEY=<key>, else var/keys/decide.key (run from the project root); WRK_RUN names the run (default: the
+-- time).
 local threads = {}
 local counter = 0
 
@@ -18,6 +19,10 @@ function init(args)
   math.randomseed(tid * 7919 + os.time())
   headers = { ["Content-Type"] = "application/json" }
   local key = os.getenv("WRK_KEY")
+  if not key or key == "" then
+    local f = io.open("var/keys/decide.key", "r") -- written by a node started from this directory
+    if f then key = f:read("*l"); f:close() end
+  end
   if key and key ~= "" then headers["Authorization"] = "Bearer " .. key end
   statuses = {}
 end

@@ -5,6 +5,9 @@ import dev.fraudscore.devinfra.EmbeddedPostgresServer;
 import dev.fraudscore.devinfra.KafkaBroker;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.model.ModelLoadException;
+import dev.fraudscore.node.access.Access;
+import dev.fraudscore.node.access.ApiKeys;
+import dev.fraudscore.node.access.KeysVerticle;
 import dev.fraudscore.node.admin.AdminVerticle;
 import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.alerts.AlertsVerticle;
@@ -205,6 +208,9 @@ public final class FraudNode implements AutoCloseable {
         HazelcastInstance hz = cluster.getHazelcastInstance();
         long t = c.startTimeoutMs();
         String node = c.nodeId();
+        ApiKeys keys = new ApiKeys();
+        await(t, vertx.deployVerticle(new KeysVerticle(c.security(), c.postgres(), keys)));
+        Access access = new Access(keys, registry);
         DecisionLog log = auditLog(c.audit(), registry);
         closeAfterVertx.add(log);
         await(t, vertx.deployVerticle(new AuditVerticle(c.audit(), c.postgres(), node, log, registry)));
@@ -278,7 +284,7 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> {
                             HttpIngestVerticle v =
-                                    new HttpIngestVerticle(hc, node, registry, health, admission, routes);
+                                    new HttpIngestVerticle(hc, node, registry, health, admission, routes, access);
                             synchronized (http) {
                                 http.add(v);
                             }
@@ -293,7 +299,7 @@ public final class FraudNode implements AutoCloseable {
                             () -> new KafkaIngestVerticle(c.kafka(), node, registry, admission, hz),
                             c.kafka().instances()));
         }
-        AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder);
+        AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder, access);
         await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }
@@ -338,9 +344,13 @@ public final class FraudNode implements AutoCloseable {
                         + config.kafka().topics(),
                 "  PostgreSQL   " + config.postgres().url().replaceAll(":[^:@/]+@", ":***@") + "  (audit.decisions)",
                 "",
+                "  API keys     " + config.security().keysDir() + "/<role>.key (decide, label, analyst, admin;"
+                        + " ops/keys.sh creates, lists and revokes keys)",
+                "",
                 "Try it:",
-                "  curl -s -X POST " + base + HttpIngestVerticle.AUTHORIZE_CHECK
-                        + " -H 'Content-Type: application/json' \\",
+                "  curl -s -X POST " + base + HttpIngestVerticle.AUTHORIZE_CHECK + " -H \"Authorization: Bearer $(cat "
+                        + config.security().keysDir() + "/decide.key)\" \\",
+                "    -H 'Content-Type: application/json' \\",
                 "    -d '{\"transactionId\":\"demo-1\",\"cardId\":\"card_tok_123\",\"terminalId\":\"term-42\",\"amount\":249.90,"
                         + "\"currency\":\"EUR\",\"timestamp\":\""
                         + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}'",

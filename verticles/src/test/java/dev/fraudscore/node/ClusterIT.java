@@ -76,8 +76,8 @@ class ClusterIT {
                         "FRAUD_CLUSTER_MERGE_DELAY_SECONDS", "5"));
         nodes.startAll();
         for (int i = 0; i < NODES; i++) {
-            http[i] = new Http(nodes.httpPorts[i]);
-            admin[i] = new Http(nodes.adminPorts[i]);
+            http[i] = new Http(nodes.httpPorts[i], nodes.keysDir());
+            admin[i] = new Http(nodes.adminPorts[i], nodes.keysDir());
         }
         db = new Db(nodes.postgresUrl);
         // a console in this JVM: a Hazelcast lite member (holds no data) subscribed to the alert feed
@@ -383,20 +383,22 @@ class ClusterIT {
             for (int card = 0; card < CARDS; card++) {
                 int[] n = {0};
                 int c = card;
+                String[] last = {""};
                 assertTrue(
                         Await.until(
                                 () -> {
                                     HttpResponse<String> r = http[(n[0]) % 2 == 0 ? 0 : 2].authorize(
                                             Http.tx("sb-major-" + c + "-" + n[0]++, "sb_card_" + c, "sb_term", 10));
+                                    last[0] = r.statusCode() + " " + r.body();
                                     if (r.statusCode() == 200) {
                                         decided[c]++;
                                         return !new JsonObject(r.body()).getBoolean("degraded");
                                     }
                                     return false;
                                 },
-                                Duration.ofSeconds(30),
+                                Duration.ofSeconds(60),
                                 100),
-                        "the majority decides card " + card);
+                        "the majority decides card " + card + " (last answer " + last[0] + ")");
             }
         } finally {
             nodes.pause(minority, false);

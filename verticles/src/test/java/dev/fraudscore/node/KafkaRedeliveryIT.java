@@ -98,7 +98,7 @@ class KafkaRedeliveryIT {
             FraudNode node = FraudNode.start(NodeConfig.from(again));
             second = new RunningNode(
                     node,
-                    new Http(node.httpPort()),
+                    new Http(node.httpPort(), node.config().security().keysDir()),
                     new Db(node.config().postgres().url()));
             RunningNode s = second;
             assertTrue(

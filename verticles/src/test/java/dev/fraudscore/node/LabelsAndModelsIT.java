@@ -35,7 +35,7 @@ class LabelsAndModelsIT {
     static void start() throws Exception {
         // the swap test sends 600 requests at once: TestNode's fixed admission limit takes them all
         it = RunningNode.start("labels_it", c -> c.getJsonObject("labels").put("retryIntervalMs", 200));
-        admin = new Http(it.node().adminPort());
+        admin = new Http(it.node().adminPort(), it.node().config().security().keysDir());
     }
 
     @AfterAll

@@ -163,6 +163,7 @@ class MetricsAndBackpressureIT {
         Map<String, String> options = Replay.defaults();
         options.put("data", csv.toString());
         options.put("url", "http://127.0.0.1:" + it.node().httpPort());
+        options.put("keys", it.node().config().security().keysDir().toString());
         options.put("concurrency", "16");
         options.put("prefix", "rp");
         Replay.Summary summary = Replay.run(options);

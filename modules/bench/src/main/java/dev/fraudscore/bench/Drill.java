@@ -67,6 +67,7 @@ public final class Drill {
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
+        ApiKey.useDir(Path.of(o.get("dir"), "keys")); // the keys ops/cluster.sh's nodes wrote
         new Drill().run(o);
     }
 
@@ -310,6 +311,7 @@ public final class Drill {
                         .setMethod(HttpMethod.POST)
                         .setURI("/v1/authorize-check")
                         .putHeader("Content-Type", "application/json")
+                        .putHeader("Authorization", "Bearer " + ApiKey.forPath("/v1/authorize-check"))
                         .setTimeout(10_000))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> {

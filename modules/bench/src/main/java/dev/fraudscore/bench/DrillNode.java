@@ -39,6 +39,7 @@ final class DrillNode implements AutoCloseable {
         env.put("FRAUD_POSTGRES_URL", postgresUrl);
         env.put("FRAUD_KAFKA_BOOTSTRAP_SERVERS", kafka);
         env.put("FRAUD_AUDIT_LOG_DIR", dir.resolve("audit-log").toString());
+        env.put("FRAUD_SECURITY_KEYS_DIR", dir.resolve("keys").toString()); // its own keys, not var/keys
         env.putAll(extra);
         process = pb.start();
         HttpClient client = HttpClient.newHttpClient();
@@ -52,6 +53,7 @@ final class DrillNode implements AutoCloseable {
                                         HttpResponse.BodyHandlers.discarding())
                                 .statusCode()
                         == 200) {
+                    ApiKey.useDir(dir.resolve("keys"));
                     return;
                 }
             } catch (IOException e) {

@@ -47,6 +47,7 @@ public final class KillDrill {
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
+        ApiKey.useDir(Path.of(o.get("dir"), "keys")); // the keys ops/cluster.sh's nodes wrote
         Path dir = Path.of(o.get("dir"));
         String postgres = null;
         for (String line : Files.readAllLines(dir.resolve("infra.env"))) {

@@ -54,6 +54,7 @@ public final class PauseDrill {
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
+        ApiKey.useDir(Path.of(o.get("dir"), "keys")); // the keys ops/cluster.sh's nodes wrote
         URI lb = URI.create(o.get("lb"));
         int rate = Integer.parseInt(o.get("rate"));
         long seconds = Long.parseLong(o.get("seconds"));

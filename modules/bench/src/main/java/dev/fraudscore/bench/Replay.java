@@ -67,6 +67,7 @@ public final class Replay {
         o.put("genuine-labels", "false");
         o.put("topic", "transactions");
         o.put("labels-topic", "labels");
+        o.put("keys", ""); // empty: FRAUD_API_KEY, else var/keys (ApiKey)
         return o;
     }
 
@@ -169,6 +170,9 @@ public final class Replay {
     }
 
     public static Summary run(Map<String, String> o) throws Exception {
+        if (!o.getOrDefault("keys", "").isEmpty()) {
+            ApiKey.useDir(Path.of(o.get("keys")));
+        }
         Path data = HandbookData.resolve(o).file();
         LocalDate from = LocalDate.parse(o.get("from"));
         LocalDate to = LocalDate.parse(o.get("to"));

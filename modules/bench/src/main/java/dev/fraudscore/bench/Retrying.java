@@ -84,11 +84,15 @@ final class Retrying {
 
     /** One POST; a failure to connect or to be answered is status -1. */
     static Future<Answer> once(HttpClient client, String path, Buffer body) {
-        return client.request(new RequestOptions()
-                        .setMethod(HttpMethod.POST)
-                        .setURI(path)
-                        .putHeader("Content-Type", "application/json")
-                        .setTimeout(30_000))
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setURI(path)
+                .putHeader("Content-Type", "application/json");
+        String key = ApiKey.forPath(path); // the role the path needs (see ApiKey)
+        if (key != null) {
+            options.putHeader("Authorization", "Bearer " + key);
+        }
+        return client.request(options.setTimeout(30_000))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body()
                         .map(b ->

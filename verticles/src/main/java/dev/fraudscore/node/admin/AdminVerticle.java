@@ -3,6 +3,8 @@ package dev.fraudscore.node.admin;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.model.ModelLoadException;
+import dev.fraudscore.node.access.Access;
+import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.ModelChange;
 import dev.fraudscore.node.config.NodeConfig;
@@ -42,12 +44,15 @@ public final class AdminVerticle extends VerticleBase {
     private static final int MAX_BODY_BYTES = 4096;
 
     private final NodeConfig.Admin config;
+    private final Access access;
     private final Path configuredModel;
     private final String nodeId;
     private final ModelHolder models;
     private HttpServer server;
 
-    public AdminVerticle(NodeConfig.Admin config, Path configuredModel, String nodeId, ModelHolder models) {
+    public AdminVerticle(
+            NodeConfig.Admin config, Path configuredModel, String nodeId, ModelHolder models, Access access) {
+        this.access = access;
         this.config = config;
         this.configuredModel = configuredModel;
         this.nodeId = nodeId;
@@ -57,6 +62,7 @@ public final class AdminVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        router.route("/admin/*").handler(access.require(Role.ADMIN));
         router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/admin/models").handler(ctx -> ctx.json(describe()));
         router.post("/admin/models/champion").handler(ctx -> change(ctx, "champion"));

@@ -37,7 +37,15 @@ public record NodeConfig(
         Alerts alerts,
         Labels labels,
         Audit audit,
-        Health health) {
+        Health health,
+        Security security) {
+
+    /**
+     * API keys: {@code keysDir} where a node that found no key at all writes the ones it creates (one per role,
+     * when {@code bootstrapKeys}); {@code refreshMs}: how often every node reloads the keys (a revocation takes
+     * effect within it).
+     */
+    public record Security(Path keysDir, boolean bootstrapKeys, long refreshMs) {}
 
     public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {}
 
@@ -375,6 +383,10 @@ public record NodeConfig(
         Settings he = Settings.of(root, "health");
         Health health = new Health(he.longValue("intervalMs", 50, 600_000), he.longValue("timeoutMs", 1, 600_000));
 
+        Settings se = Settings.of(root, "security");
+        Security security = new Security(
+                Path.of(se.nonEmpty("keysDir")), se.bool("bootstrapKeys"), se.longValue("refreshMs", 50, 60_000));
+
         return new NodeConfig(
                 id,
                 eventLoops,
@@ -394,7 +406,8 @@ public record NodeConfig(
                 alerts,
                 labels,
                 audit,
-                health);
+                health,
+                security);
     }
 
     /** Event loops the node runs: the configured number, else Vert.x's default (2 x cores). */
@@ -453,7 +466,8 @@ public record NodeConfig(
                 alerts,
                 labels,
                 audit,
-                health);
+                health,
+                security);
     }
 
     public NodeConfig withPostgres(Postgres p) {
@@ -476,6 +490,7 @@ public record NodeConfig(
                 alerts,
                 labels,
                 audit,
-                health);
+                health,
+                security);
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
 public enum Failure {
     INVALID(4000, 400, "invalid", false, null),
     MALFORMED_REQUEST(4001, 400, "malformed_request", false, null),
+    UNAUTHENTICATED(4010, 401, "unauthenticated", false, "Authorization"),
+    FORBIDDEN(4030, 403, "forbidden", false, "Authorization"),
     NO_ROUTE(4040, 404, "not_found", false, null),
     UNKNOWN_TRANSACTION(4041, 404, "unknown_transaction", false, "transactionId"),
     METHOD_NOT_ALLOWED(4050, 405, "method", false, null),

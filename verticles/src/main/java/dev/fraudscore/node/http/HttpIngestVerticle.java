@@ -4,6 +4,8 @@ import dev.fraudscore.domain.Label;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.domain.ValidationException;
+import dev.fraudscore.node.access.Access;
+import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
@@ -51,6 +53,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final Health health;
     private final Admission admission;
     private final LoopRoutes routes;
+    private final Access access;
     private final Counter rejected;
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
     private DeliveryOptions pipelineDelivery;
@@ -64,7 +67,9 @@ public final class HttpIngestVerticle extends VerticleBase {
             PrometheusMeterRegistry registry,
             Health health,
             Admission admission,
-            LoopRoutes routes) {
+            LoopRoutes routes,
+            Access access) {
+        this.access = access;
         this.config = config;
         this.nodeId = nodeId;
         this.registry = registry;
@@ -83,13 +88,18 @@ public final class HttpIngestVerticle extends VerticleBase {
                 new DeliveryOptions().setSendTimeout(config.requestTimeoutMs()).setLocalOnly(true);
         Router router = Router.router(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        // admission before the body is read or parsed: refusing costs next to nothing when the node is full
+        // who the caller is before anything else; then admission before the body is read
         router.post(AUTHORIZE_CHECK)
                 .consumes("application/json")
+                .handler(access.require(Role.DECIDE))
                 .handler((PlatformHandler) this::admit)
                 .handler(body)
                 .handler(this::authorizeCheck);
-        router.post(LABELS).consumes("application/json").handler(body).handler(this::label);
+        router.post(LABELS)
+                .consumes("application/json")
+                .handler(access.require(Role.LABEL))
+                .handler(body)
+                .handler(this::label);
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/health")

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The idempotency map on a real Hazelcast member with the node's configuration is bounded by
  * {@code idempotency.maxEntriesPerNode}: five times as many ids as the bound leave at most the bound (the least
- * recently used evicted), and the most recent ids are still there.
+ * recently used evicted), the most recent ids are nearly all still there and the oldest mostly gone.
  */
 class IdempotencyBoundIT {
     @Test
@@ -43,10 +43,14 @@ class IdempotencyBoundIT {
             assertTrue(size <= 20_000, "bounded by maxEntriesPerNode: " + size);
             assertTrue(size >= 10_000, "evicts what it must, not everything: " + size);
             int recent = 0;
-            for (int i = 99_900; i < 100_000; i++) {
-                recent += map.containsKey("tx-" + i) ? 1 : 0;
+            int oldest = 0;
+            for (int i = 0; i < 1_000; i++) {
+                recent += map.containsKey("tx-" + (99_000 + i)) ? 1 : 0;
+                oldest += map.containsKey("tx-" + i) ? 1 : 0;
             }
-            assertEquals(100, recent, "the most recent ids are kept");
+            // Hazelcast's LRU evicts the least recently used of a sample: nearly all recent ids stay, the oldest go
+            assertTrue(recent >= 950, "the most recent ids are kept: " + recent + " of the last 1,000");
+            assertTrue(oldest <= 300, "the oldest are evicted first: " + oldest + " of the first 1,000 kept");
         } finally {
             hz.shutdown();
         }

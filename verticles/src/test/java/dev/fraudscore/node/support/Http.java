@@ -1,26 +1,60 @@
 package dev.fraudscore.node.support;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A plain JDK HTTP client for the node's API: the test talks to the node as a payments system would. */
+/**
+ * A plain JDK HTTP client for the node's API: the test talks to the node as a payments system would, with the API
+ * key of the role each path needs (read from the node's keys directory: {@code decide.key} for authorize-checks,
+ * {@code label.key} for labels, {@code admin.key} for the admin API), or with none.
+ */
 public final class Http {
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final String base;
+    private final Path keys;
 
+    /** Sends no API key. */
     public Http(int port) {
+        this(port, null);
+    }
+
+    /** Sends the key from {@code keysDir} that each path's role needs. */
+    public Http(int port, Path keysDir) {
         this.base = "http://127.0.0.1:" + port;
+        this.keys = keysDir;
+    }
+
+    /** The key a node wrote for {@code role} in {@code keysDir}. */
+    public static String key(Path keysDir, String role) {
+        try {
+            return Files.readString(keysDir.resolve(role + ".key")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no " + role + " key in " + keysDir, e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (keys != null) {
+            String role = path.startsWith("/v1/labels") ? "label" : path.startsWith("/admin") ? "admin" : "decide";
+            b.header("Authorization", "Bearer " + key(keys, role));
+        }
+        return b;
     }
 
     public static JsonObject tx(String id, String card, String terminal, double amount) {
@@ -34,9 +68,7 @@ public final class Http {
     }
 
     public CompletableFuture<HttpResponse<String>> postAsync(String path, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -52,12 +84,10 @@ public final class Http {
     }
 
     public HttpResponse<String> delete(String path) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(URI.create(base + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(String path) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -48,6 +48,11 @@ public final class NodeProcesses implements AutoCloseable {
         logs = Files.createDirectories(Path.of("target", "cluster-it", clusterName));
     }
 
+    /** Where the first node to start writes the API keys it creates (one per role). */
+    public Path keysDir() {
+        return logs.resolve("keys");
+    }
+
     public String members() {
         return hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     }
@@ -88,6 +93,7 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_CLUSTER_PORT", Integer.toString(hazelcastPorts.get(i)));
         env.put("FRAUD_CLUSTER_MEMBERS", members());
         env.put("FRAUD_AUDIT_LOG_DIR", logs.resolve("audit-log-" + i).toString());
+        env.put("FRAUD_SECURITY_KEYS_DIR", keysDir().toString());
         env.put("FRAUD_SCORING_MODEL_PATH", new File("../models/fraud-model.json").getAbsolutePath());
         env.put("FRAUD_FEATURES_TIMEOUT_MS", "5000");
         env.put("FRAUD_IDEMPOTENCY_TIMEOUT_MS", "5000");

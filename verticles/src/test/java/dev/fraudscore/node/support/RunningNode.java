@@ -16,7 +16,9 @@ public record RunningNode(FraudNode node, Http http, Db db) implements AutoClose
     public static RunningNode start(String name, Consumer<JsonObject> overrides) throws Exception {
         FraudNode node = TestNode.start(name, overrides);
         return new RunningNode(
-                node, new Http(node.httpPort()), new Db(node.config().postgres().url()));
+                node,
+                new Http(node.httpPort(), node.config().security().keysDir()),
+                new Db(node.config().postgres().url()));
     }
 
     @Override

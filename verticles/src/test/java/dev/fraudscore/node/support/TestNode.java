@@ -58,6 +58,9 @@ public final class TestNode {
         c.getJsonObject("audit")
                 .put("logDir", Files.createTempDirectory("audit-log").toString())
                 .put("maxDelayMs", 20);
+        c.getJsonObject("security")
+                .put("keysDir", Files.createTempDirectory("keys").toString())
+                .put("refreshMs", 200);
         return c;
     }
 

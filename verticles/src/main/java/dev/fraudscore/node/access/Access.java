@@ -1,0 +1,69 @@
+package dev.fraudscore.node.access;
+
+import dev.fraudscore.node.access.ApiKeys.Client;
+import dev.fraudscore.node.access.ApiKeys.Role;
+import dev.fraudscore.node.failure.ApiError;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.http.HttpErrors;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
+
+/**
+ * Who may call a route: {@code Authorization: Bearer <key>} names a client through its key, and the client must
+ * hold the route's role. A missing, unknown or revoked key is {@code 401 unauthenticated}; a key without the role
+ * {@code 403 forbidden}. Every refusal is counted per client ({@code fraud_auth_refused_total{client,rule}}; the
+ * client is {@code anonymous} without a key and {@code unknown} for a key that is not in force).
+ */
+public final class Access {
+    /** The routing context key under which the authenticated {@link Client} is put. */
+    public static final String CLIENT = "fraud.client";
+
+    private final ApiKeys keys;
+    private final MeterRegistry registry;
+
+    public Access(ApiKeys keys, MeterRegistry registry) {
+        this.keys = keys;
+        this.registry = registry;
+    }
+
+    /** A route handler that lets through only a client holding {@code role}. */
+    public PlatformHandler require(Role role) {
+        return ctx -> {
+            String header = ctx.request().getHeader("Authorization");
+            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                refuse(ctx, Failure.UNAUTHENTICATED, "anonymous", "send Authorization: Bearer <API key>");
+                return;
+            }
+            Client client = keys.find(header.substring(7).trim());
+            if (client == null) {
+                refuse(ctx, Failure.UNAUTHENTICATED, "unknown", "the API key is not known or was revoked");
+                return;
+            }
+            if (!client.roles().contains(role)) {
+                refuse(
+                        ctx,
+                        Failure.FORBIDDEN,
+                        client.name(),
+                        "client " + client.name() + " lacks the role " + role.wire());
+                return;
+            }
+            ctx.put(CLIENT, client);
+            ctx.next();
+        };
+    }
+
+    private void refuse(RoutingContext ctx, Failure failure, String client, String message) {
+        Counter.builder("fraud.auth.refused")
+                .description("requests refused for their credentials, by client and rule")
+                .tag("client", client)
+                .tag("rule", failure.rule())
+                .register(registry)
+                .increment();
+        if (failure == Failure.UNAUTHENTICATED) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fraudscore\"");
+        }
+        HttpErrors.respond(ctx, ApiError.of(failure, "Authorization", message));
+    }
+}
