@@ -25,8 +25,6 @@ import java.util.function.BooleanSupplier;
 public final class HazelcastSetup {
     /** The split-brain protection of the velocity and idempotency maps. */
     public static final String QUORUM = "fraud-quorum";
-    /** A member counts towards the quorum if it was heard from this recently (heartbeats come every second). */
-    static final int QUORUM_TOLERANCE_MS = 5_000;
 
     private HazelcastSetup() {}
 
@@ -56,15 +54,12 @@ public final class HazelcastSetup {
         c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         c.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(cluster.mergeDelaySeconds()));
         c.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(cluster.mergeDelaySeconds()));
-        // split-brain protection: a side with fewer members than the quorum that heard from each other within the
-        // last heartbeats neither reads nor writes the velocity and idempotency maps, so it cannot diverge
         int quorum = cluster.effectiveQuorum();
         if (quorum > 1) { // one member alone is always its own majority
-            c.addSplitBrainProtectionConfig(
-                    SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
-                                    QUORUM, quorum, QUORUM_TOLERANCE_MS)
-                            .build()
-                            .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+            // split-brain protection by member count: a side whose member list holds fewer than the quorum neither
+            // reads nor writes the velocity and idempotency maps, so it cannot diverge
+            c.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(QUORUM, true, quorum)
+                    .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
         }
 
         NetworkConfig network = c.getNetworkConfig();
