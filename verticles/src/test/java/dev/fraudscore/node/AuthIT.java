@@ -153,6 +153,38 @@ class AuthIT {
     }
 
     @Test
+    void aClientOverItsRateIsRefusedWith429AndRetryAfterAndOthersAreNot() throws Exception {
+        String created = cli("create", "--client", "slow-client", "--roles", "decide", "--rate", "5", "--burst", "5");
+        String key =
+                created.lines().filter(l -> l.startsWith("fsk_")).findFirst().orElseThrow();
+        assertTrue(
+                Await.until(() -> check(key, "rl-probe").statusCode() == 200, Duration.ofSeconds(5), 50),
+                "the key is in force");
+        int ok = 0;
+        int limited = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> r = check(key, "rl-" + i);
+            if (r.statusCode() == 429) {
+                limited++;
+                assertEquals("rate_limited", new JsonObject(r.body()).getString("rule"), r.body());
+                assertTrue(r.headers().firstValue("Retry-After").isPresent(), "429 carries Retry-After");
+            } else {
+                assertEquals(200, r.statusCode(), r.body());
+                ok++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(limited > 0, "30 checks in " + seconds + " s at 5/s with a burst of 5: some refused");
+        assertTrue(ok <= 5 + Math.ceil(seconds * 5) + 1, ok + " allowed in " + seconds + " s");
+        // another client is not limited by this one
+        assertEquals(200, check(Http.key(keys, "decide"), "rl-other").statusCode());
+        PrometheusText metrics = PrometheusText.parse(it.http().get("/metrics").body());
+        assertTrue(metrics.samples("fraud_auth_refused_total").stream()
+                .anyMatch(s -> "slow-client".equals(s.label("client")) && "rate_limited".equals(s.label("rule"))));
+    }
+
+    @Test
     void theKeysCommandCreatesListsAndRevokesAKeyAndEveryRequestIsRefusedAfterTheRevocation() throws Exception {
         String created = cli("create", "--client", "acquirer-eu", "--roles", "decide,label");
         String key =

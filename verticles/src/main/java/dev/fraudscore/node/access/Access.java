@@ -9,11 +9,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may call a route: {@code Authorization: Bearer <key>} names a client through its key, and the client must
  * hold the route's role. A missing, unknown or revoked key is {@code 401 unauthenticated}; a key without the role
- * {@code 403 forbidden}. Every refusal is counted per client ({@code fraud_auth_refused_total{client,rule}}; the
+ * {@code 403 forbidden}; a client over its rate (a token bucket per key on each node) {@code 429 rate_limited} with
+ * {@code Retry-After}. Every refusal is counted per client ({@code fraud_auth_refused_total{client,rule}}; the
  * client is {@code anonymous} without a key and {@code unknown} for a key that is not in force).
  */
 public final class Access {
@@ -22,6 +25,7 @@ public final class Access {
 
     private final ApiKeys keys;
     private final MeterRegistry registry;
+    private final Map<Long, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     public Access(ApiKeys keys, MeterRegistry registry) {
         this.keys = keys;
@@ -49,9 +53,27 @@ public final class Access {
                         "client " + client.name() + " lacks the role " + role.wire());
                 return;
             }
+            if (client.ratePerSecond() > 0 && !bucket(client).take()) {
+                refuse(
+                        ctx,
+                        Failure.RATE_LIMITED,
+                        client.name(),
+                        "client " + client.name() + " is over its rate of " + client.ratePerSecond()
+                                + " requests/s (burst " + client.burst() + "); retry after Retry-After");
+                return;
+            }
             ctx.put(CLIENT, client);
             ctx.next();
         };
+    }
+
+    /** The key's bucket on this node; a new one when its rate or burst changed. */
+    private TokenBucket bucket(Client client) {
+        return buckets.compute(
+                client.id(),
+                (id, b) -> b != null && b.matches(client.ratePerSecond(), client.burst())
+                        ? b
+                        : new TokenBucket(client.ratePerSecond(), client.burst()));
     }
 
     private void refuse(RoutingContext ctx, Failure failure, String client, String message) {

@@ -32,8 +32,11 @@ public final class ApiKeys {
         }
     }
 
-    /** A key's owner: its id, client name and roles. */
-    public record Client(long id, String name, Set<Role> roles) {}
+    /**
+     * A key's owner: its id, client name and roles, and its request rate limit on each node ({@code ratePerSecond}
+     * refilled up to {@code burst}; 0: none).
+     */
+    public record Client(long id, String name, Set<Role> roles, double ratePerSecond, int burst) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private volatile Map<String, Client> byHash = Map.of();

@@ -20,7 +20,7 @@ import java.util.Locale;
  * security.refreshMs}.
  *
  * <pre>
- * ops/keys.sh create --client acquirer-eu --roles decide,label
+ * ops/keys.sh create --client acquirer-eu --roles decide,label --rate 200 --burst 400
  * ops/keys.sh list
  * ops/keys.sh revoke 7
  * </pre>
@@ -35,12 +35,16 @@ public final class KeysCli {
         String roles = null;
         String id = null;
         String postgresUrl = null;
+        String rate = null;
+        String burst = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(args[++i]);
                 case "--client" -> client = args[++i];
                 case "--roles" -> roles = args[++i];
                 case "--postgres" -> postgresUrl = args[++i];
+                case "--rate" -> rate = args[++i];
+                case "--burst" -> burst = args[++i];
                 default -> id = args[i];
             }
         }
@@ -53,19 +57,20 @@ public final class KeysCli {
         dev.fraudscore.node.Migrations.migrate(url); // a key may be created before any node ran
         try (Connection c = connect(url)) {
             switch (command) {
-                case "create" -> create(c, client, roles);
+                case "create" -> create(c, client, roles, rate, burst);
                 case "list" -> list(c);
                 case "revoke" -> revoke(c, id);
                 default -> {
                     System.err.println("usage: ops/keys.sh create --client NAME --roles decide,label,analyst,admin"
-                            + " | list | revoke ID");
+                            + " [--rate PER_SECOND --burst N] | list | revoke ID");
                     System.exit(2);
                 }
             }
         }
     }
 
-    private static void create(Connection c, String client, String roles) throws Exception {
+    /** {@code rate}, {@code burst}: the key's request rate limit on each node (none when null). */
+    private static void create(Connection c, String client, String roles, String rate, String burst) throws Exception {
         if (client == null || roles == null || !client.matches("[A-Za-z0-9._:@-]{1,64}")) {
             throw new IllegalArgumentException("create needs --client (1-64 of A-Z a-z 0-9 . _ : @ -) and --roles");
         }
@@ -75,11 +80,13 @@ public final class KeysCli {
                 .toArray(String[]::new);
         String key = ApiKeys.newKey();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO access.api_keys (client, roles, key_hash,"
-                + " key_prefix) VALUES (?, ?, ?, ?) RETURNING id")) {
+                + " key_prefix, rate_per_second, burst) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
             s.setString(1, client);
             s.setArray(2, c.createArrayOf("text", wire));
             s.setString(3, ApiKeys.hash(key));
             s.setString(4, ApiKeys.prefix(key));
+            s.setObject(5, rate == null ? null : Double.valueOf(rate), java.sql.Types.DOUBLE);
+            s.setObject(6, burst == null ? null : Integer.valueOf(burst), java.sql.Types.INTEGER);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 System.out.printf(

@@ -31,7 +31,7 @@ public final class KeysVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KeysVerticle.class);
     private static final long BOOTSTRAP_LOCK = 0x66726175644b6579L;
     private static final String LOAD =
-            "SELECT id, client, roles, key_hash FROM access.api_keys WHERE revoked_at IS NULL";
+            "SELECT id, client, roles, key_hash, rate_per_second, burst FROM access.api_keys WHERE revoked_at IS NULL";
     private static final String INSERT =
             "INSERT INTO access.api_keys (client, roles, key_hash, key_prefix) VALUES ($1, $2, $3, $4)";
 
@@ -69,8 +69,17 @@ public final class KeysVerticle extends VerticleBase {
                         for (String role : r.getArrayOfStrings("roles")) {
                             roles.add(Role.of(role));
                         }
+                        Double rate = r.getDouble("rate_per_second");
+                        Integer burst = r.getInteger("burst");
+                        int bucket = burst != null ? burst : rate == null ? 0 : (int) Math.max(1, Math.ceil(rate));
                         snapshot.put(
-                                r.getString("key_hash"), new Client(r.getLong("id"), r.getString("client"), roles));
+                                r.getString("key_hash"),
+                                new Client(
+                                        r.getLong("id"),
+                                        r.getString("client"),
+                                        roles,
+                                        rate == null ? 0 : rate,
+                                        bucket));
                     }
                     keys.replace(snapshot);
                     if (failing) {

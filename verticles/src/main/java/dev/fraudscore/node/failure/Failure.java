@@ -24,6 +24,7 @@ public enum Failure {
     BODY_TOO_LARGE(4130, 413, "max_size", false, "body"),
     MEDIA_TYPE(4150, 415, "media_type", false, "Content-Type"),
     MODEL_REFUSED(4220, 422, "model_refused", false, "path"),
+    RATE_LIMITED(4290, 429, "rate_limited", true, "Authorization"),
     INTERNAL(5000, 500, "internal", false, null),
     OVERLOADED(5030, 503, "overloaded", true, null),
     UNAVAILABLE(5031, 503, "unavailable", true, null),
