@@ -9,5 +9,7 @@ if [ "${FRAUD_SKIP_BUILD:-}" != "1" ]; then
   echo "building (mvn package, tests skipped) with $JAVA_HOME ..." >&2
   mvn -q -B package -DskipTests
 fi
+# the development command: embedded PostgreSQL and Kafka when none is configured (a node started otherwise refuses)
+export FRAUD_NODE_DEV="${FRAUD_NODE_DEV:-true}"
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" ${FRAUD_JAVA_OPTS:--Xms1g -Xmx2g} $FRAUD_JVM_FLAGS -cp "$NODE_CP" dev.fraudscore.node.FraudNode "$@"

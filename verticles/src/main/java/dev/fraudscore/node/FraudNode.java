@@ -131,6 +131,13 @@ public final class FraudNode implements AutoCloseable {
         if (config.scoring().challengerPath() != null) {
             models.shadow(config.scoring().challengerPath());
         }
+        if (!config.dev() && (config.postgres().embedded() || config.kafka().embedded())) {
+            // a production node must never quietly start a database of its own
+            throw new ConfigException(
+                    config.postgres().embedded() ? "postgres.url" : "kafka.bootstrapServers",
+                    "is empty: set it, or set node.dev: true (FRAUD_NODE_DEV=true, as ops/run.sh does) to start the"
+                            + " embedded development servers");
+        }
         List<AutoCloseable> infrastructure = new ArrayList<>();
         try {
             if (config.postgres().embedded()) {

@@ -23,6 +23,7 @@ public record NodeConfig(
         int eventLoops,
         int workerPoolSize,
         long startTimeoutMs,
+        boolean dev,
         Http http,
         Admission admission,
         Admin admin,
@@ -194,6 +195,7 @@ public record NodeConfig(
         int eventLoops = node.integer("eventLoops", 0, 1024);
         int workerPoolSize = node.integer("workerPoolSize", 1, 1024);
         long startTimeoutMs = node.longValue("startTimeoutMs", 1000, 3_600_000);
+        boolean dev = node.bool("dev");
         String id = node.string("id");
         if (id.isBlank()) {
             id = hostName() + "-" + ProcessHandle.current().pid();
@@ -392,6 +394,7 @@ public record NodeConfig(
                 eventLoops,
                 workerPoolSize,
                 startTimeoutMs,
+                dev,
                 http,
                 admission,
                 admin,
@@ -452,6 +455,7 @@ public record NodeConfig(
                 eventLoops,
                 workerPoolSize,
                 startTimeoutMs,
+                dev,
                 http,
                 admission,
                 admin,
@@ -476,6 +480,7 @@ public record NodeConfig(
                 eventLoops,
                 workerPoolSize,
                 startTimeoutMs,
+                dev,
                 http,
                 admission,
                 admin,
