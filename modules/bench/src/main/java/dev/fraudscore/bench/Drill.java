@@ -6,9 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -96,13 +94,7 @@ public final class Drill {
         URI lb = URI.create(o.get("lb"));
         Vertx vertx = Vertx.vertx();
         Context ctx = vertx.getOrCreateContext();
-        HttpClient client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions()
-                        .setDefaultHost(lb.getHost())
-                        .setDefaultPort(lb.getPort())
-                        .setKeepAlive(true))
-                .with(new PoolOptions().setHttp1MaxSize(64))
-                .build();
+        HttpClient client = Retrying.client(vertx, lb, 64);
         KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", o.get("kafka"), "acks", "all"),
                 new StringSerializer(),

@@ -7,8 +7,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -137,13 +135,7 @@ public final class OutageDrill {
                         new StringSerializer(),
                         new StringSerializer())) {
             Context ctx = vertx.getOrCreateContext();
-            HttpClient client = vertx.httpClientBuilder()
-                    .with(new HttpClientOptions()
-                            .setDefaultHost("127.0.0.1")
-                            .setDefaultPort(node.httpPort)
-                            .setKeepAlive(true))
-                    .with(new PoolOptions().setHttp1MaxSize(256))
-                    .build();
+            HttpClient client = Retrying.client(vertx, node.url, 256);
             // every refused attempt, whatever its final answer, by rule
             Retrying retrying = new Retrying(vertx, client, 600, retried)
                     .onRetry(rule -> refusedBy

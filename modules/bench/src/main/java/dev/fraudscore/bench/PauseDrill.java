@@ -3,8 +3,6 @@ package dev.fraudscore.bench;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Files;
@@ -64,13 +62,7 @@ public final class PauseDrill {
                 .trim());
         Vertx vertx = Vertx.vertx();
         Context ctx = vertx.getOrCreateContext();
-        HttpClient client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions()
-                        .setDefaultHost(lb.getHost())
-                        .setDefaultPort(lb.getPort())
-                        .setKeepAlive(true))
-                .with(new PoolOptions().setHttp1MaxSize(256))
-                .build();
+        HttpClient client = Retrying.client(vertx, lb, 256);
         AtomicLong retried = new AtomicLong();
         Retrying retrying = new Retrying(vertx, client, 120, retried);
         String run = Long.toString(System.currentTimeMillis(), 36);

@@ -4,9 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -63,6 +66,17 @@ final class Retrying {
     Retrying onRetry(Consumer<String> listener) {
         this.onRetry = listener;
         return this;
+    }
+
+    /** The HTTP client every drill calls a node or a load balancer with: keep-alive, up to {@code connections}. */
+    static HttpClient client(Vertx vertx, URI url, int connections) {
+        return vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
+                        .setDefaultHost(url.getHost())
+                        .setDefaultPort(url.getPort())
+                        .setKeepAlive(true))
+                .with(new PoolOptions().setHttp1MaxSize(connections))
+                .build();
     }
 
     /** POSTs {@code body} to {@code path} until a final answer (call on the client's own context). */

@@ -70,7 +70,6 @@ public final class DecisionLog implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Position durable;
     private volatile String failure;
-    private volatile Runnable onDurable = () -> {};
     private FileChannel channel;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -228,11 +227,6 @@ public final class DecisionLog implements AutoCloseable {
         return dir;
     }
 
-    /** Told (on the writer thread) each time more of the log is durable. */
-    void onDurable(Runnable listener) {
-        this.onDurable = listener;
-    }
-
     /** A segment the reader has put entirely into PostgreSQL: gone, and its bytes no longer count. */
     void delete(long n) throws IOException {
         if (n >= segment) {
@@ -299,7 +293,6 @@ public final class DecisionLog implements AutoCloseable {
             appended.addAndGet(group.size());
             durable = new Position(segment, offset);
             complete(group, null);
-            onDurable.run();
             if (offset >= segmentBytes) {
                 channel.close();
                 channel = open(++segment);
