@@ -290,8 +290,8 @@ public final class FraudNode implements AutoCloseable {
                 deploy(
                         vertx,
                         () -> {
-                            HttpIngestVerticle v =
-                                    new HttpIngestVerticle(hc, node, registry, health, admission, routes, access);
+                            HttpIngestVerticle v = new HttpIngestVerticle(
+                                    hc, c.security(), node, registry, health, admission, routes, access);
                             synchronized (http) {
                                 http.add(v);
                             }
@@ -303,7 +303,7 @@ public final class FraudNode implements AutoCloseable {
                     t,
                     deploy(
                             vertx,
-                            () -> new KafkaIngestVerticle(c.kafka(), node, registry, admission, hz),
+                            () -> new KafkaIngestVerticle(c.kafka(), c.security(), node, registry, admission, hz),
                             c.kafka().instances()));
         }
         AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder, access);

@@ -3,18 +3,15 @@ package dev.fraudscore.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fraudscore.bench.PrometheusText;
-import dev.fraudscore.node.access.KeysCli;
 import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.KeysCommand;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -64,30 +61,22 @@ class AuthIT {
     }
 
     private static String cli(String... args) throws Exception {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            String[] all = new String[args.length + 2];
-            System.arraycopy(args, 0, all, 0, args.length);
-            all[args.length] = "--postgres";
-            all[args.length + 1] = it.node().config().postgres().url();
-            KeysCli.main(all);
-        } finally {
-            System.setOut(out);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return KeysCommand.run(it.node().config().postgres().url(), args);
     }
 
     @Test
     void aFirstStartCreatesOneKeyPerRoleReadableByTheOwnerOnly() throws Exception {
-        for (String role : new String[] {"decide", "label", "analyst", "admin"}) {
+        for (String role : new String[] {"decide", "label", "analyst", "admin", "replay"}) {
             Path file = keys.resolve(role + ".key");
             assertTrue(Files.exists(file), role);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), role);
             assertTrue(Files.readString(file).trim().startsWith("fsk_"));
         }
-        assertEquals(4, it.db().count("SELECT count(*) FROM access.api_keys WHERE revoked_at IS NULL"));
+        assertEquals(5, it.db().count("SELECT count(*) FROM access.api_keys WHERE revoked_at IS NULL"));
+        assertEquals(
+                1,
+                it.db().count("SELECT count(*) FROM access.api_keys WHERE roles = ARRAY['decide', 'replay']"),
+                "the replay key may also decide");
         assertEquals(
                 0,
                 it.db().count("SELECT count(*) FROM access.api_keys WHERE key_hash LIKE 'fsk_%'"),

@@ -83,7 +83,11 @@ class LabelsAndModelsIT {
     void labelsAreStoredOnceAndRaiseTheTerminalRiskOfLaterTransactions() throws Exception {
         Instant t0 = Instant.now().minus(20, ChronoUnit.DAYS);
         assertEquals(
-                200, it.http().authorize(tx("lab-a", "card_la", "term_la", t0)).statusCode());
+                200,
+                it.http()
+                        .replaying()
+                        .authorize(tx("lab-a", "card_la", "term_la", t0))
+                        .statusCode());
         it.db()
                 .awaitCount(
                         1,
@@ -100,7 +104,7 @@ class LabelsAndModelsIT {
         assertEquals("term_la", row.get("terminal_id"), "facts taken from the audit trail");
 
         // eight days later the terminal's delayed 7-day window holds lab-a, now known fraud
-        it.http().authorize(tx("lab-b", "card_lb", "term_la", t0.plus(8, ChronoUnit.DAYS)));
+        it.http().replaying().authorize(tx("lab-b", "card_lb", "term_la", t0.plus(8, ChronoUnit.DAYS)));
         assertEquals(1.0, feature("lab-b", "terminal_frauds_7d"));
         assertEquals(1.0, feature("lab-b", "terminal_risk_7d"));
         assertEquals(1.0, feature("lab-b", "terminal_all_fraud_days"));
@@ -108,6 +112,7 @@ class LabelsAndModelsIT {
         // the verdict is withdrawn: the next transaction sees no fraud there
         assertEquals(-1, label("lab-a", false).getInteger("change"));
         it.http()
+                .replaying()
                 .authorize(tx(
                         "lab-c",
                         "card_lc",
@@ -120,7 +125,11 @@ class LabelsAndModelsIT {
     void everyChangeOfVerdictIsKeptInAnAppendOnlyHistory() throws Exception {
         Instant t0 = Instant.now().minus(15, ChronoUnit.DAYS);
         assertEquals(
-                200, it.http().authorize(tx("hist-a", "card_ha", "term_ha", t0)).statusCode());
+                200,
+                it.http()
+                        .replaying()
+                        .authorize(tx("hist-a", "card_ha", "term_ha", t0))
+                        .statusCode());
         it.db()
                 .awaitCount(
                         1,
@@ -167,7 +176,7 @@ class LabelsAndModelsIT {
                         Duration.ofSeconds(30),
                         50),
                 "the outbox poller applied the change");
-        it.http().authorize(tx("ob-b", "card_ob2", "term_ob", t0.plus(8, ChronoUnit.DAYS)));
+        it.http().replaying().authorize(tx("ob-b", "card_ob2", "term_ob", t0.plus(8, ChronoUnit.DAYS)));
         assertEquals(1.0, feature("ob-b", "terminal_frauds_7d"), "applied by the outbox poller");
         // the same change retried (a node died after applying it, before removing its outbox row): applied once
         it.db().execute(pending);
@@ -178,6 +187,7 @@ class LabelsAndModelsIT {
                         50),
                 "the outbox poller applied the change");
         it.http()
+                .replaying()
                 .authorize(tx(
                         "ob-c",
                         "card_ob3",
@@ -323,7 +333,7 @@ class LabelsAndModelsIT {
         assertTrue(new JsonObject(mismatch.body()).getString("error").contains("expects features"));
 
         assertEquals(before, servedVersion());
-        HttpResponse<String> still = it.http().authorize(Http.tx("after-refusal", "card_r", "term_r", 9));
+        HttpResponse<String> still = it.http().replaying().authorize(Http.tx("after-refusal", "card_r", "term_r", 9));
         assertEquals(200, still.statusCode());
         assertEquals(before, new JsonObject(still.body()).getString("modelVersion"));
     }

@@ -173,6 +173,7 @@ public final class Replay {
         if (!o.getOrDefault("keys", "").isEmpty()) {
             ApiKey.useDir(Path.of(o.get("keys")));
         }
+        ApiKey.useReplay(); // the handbook's own event times, however old
         Path data = HandbookData.resolve(o).file();
         LocalDate from = LocalDate.parse(o.get("from"));
         LocalDate to = LocalDate.parse(o.get("to"));

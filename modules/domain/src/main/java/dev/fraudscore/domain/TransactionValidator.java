@@ -74,8 +74,13 @@ public final class TransactionValidator {
     }
 
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9_\\-]{1,32}");
+    /** An API client's name (ops/keys.sh create --client). */
+    public static final Pattern CLIENT = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
 
-    /** Parses a label: transactionId and fraud (a JSON boolean) required; source, cardId, terminalId, timestamp optional. */
+    /**
+     * Parses a label: transactionId and fraud (a JSON boolean) required; source, client, cardId, terminalId, timestamp
+     * optional.
+     */
     public Label parseLabel(Map<String, ?> in) {
         String transactionId = id(in, "transactionId", ID, true);
         Object fraud = in.get("fraud");
@@ -102,7 +107,12 @@ public final class TransactionValidator {
             throw new ValidationException(
                     missing, "required_with", "cardId, terminalId and timestamp go together: give all three or none");
         }
-        return new Label(transactionId, f, source, cardId, terminalId, timestamp);
+        String client = string(in, "client", false);
+        if (client != null && !CLIENT.matcher(client).matches()) {
+            throw new ValidationException(
+                    "client", "identifier", "client must be 1-64 of A-Z a-z 0-9 . _ : @ - (an API client's name)");
+        }
+        return new Label(transactionId, f, source, cardId, terminalId, timestamp, client, null);
     }
 
     private static String string(Map<String, ?> in, String field, boolean required) {

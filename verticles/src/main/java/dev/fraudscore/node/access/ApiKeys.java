@@ -21,7 +21,9 @@ public final class ApiKeys {
         DECIDE,
         LABEL,
         ANALYST,
-        ADMIN;
+        ADMIN,
+        /** Event times are used as sent, however far from the receive time (history replays, the handbook). */
+        REPLAY;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.fraudscore.node.access;
 
+import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.config.NodeConfig;
 import java.net.URI;
@@ -61,8 +62,9 @@ public final class KeysCli {
                 case "list" -> list(c);
                 case "revoke" -> revoke(c, id);
                 default -> {
-                    System.err.println("usage: ops/keys.sh create --client NAME --roles decide,label,analyst,admin"
-                            + " [--rate PER_SECOND --burst N] | list | revoke ID");
+                    System.err.println(
+                            "usage: ops/keys.sh create --client NAME --roles decide,label,analyst,admin,replay"
+                                    + " [--rate PER_SECOND --burst N] | list | revoke ID");
                     System.exit(2);
                 }
             }
@@ -71,7 +73,9 @@ public final class KeysCli {
 
     /** {@code rate}, {@code burst}: the key's request rate limit on each node (none when null). */
     private static void create(Connection c, String client, String roles, String rate, String burst) throws Exception {
-        if (client == null || roles == null || !client.matches("[A-Za-z0-9._:@-]{1,64}")) {
+        if (client == null
+                || roles == null
+                || !TransactionValidator.CLIENT.matcher(client).matches()) {
             throw new IllegalArgumentException("create needs --client (1-64 of A-Z a-z 0-9 . _ : @ -) and --roles");
         }
         String[] wire = Arrays.stream(roles.split(","))

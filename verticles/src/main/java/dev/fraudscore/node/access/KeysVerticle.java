@@ -117,7 +117,9 @@ public final class KeysVerticle extends VerticleBase {
                                 all = all.compose(x -> conn.preparedQuery(INSERT)
                                         .execute(Tuple.of(
                                                 "local-" + role.wire(),
-                                                new String[] {role.wire()},
+                                                role == Role.REPLAY
+                                                        ? new String[] {Role.DECIDE.wire(), role.wire()}
+                                                        : new String[] {role.wire()},
                                                 ApiKeys.hash(key),
                                                 ApiKeys.prefix(key)))
                                         .mapEmpty());

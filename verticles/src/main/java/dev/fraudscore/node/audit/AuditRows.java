@@ -6,6 +6,7 @@ import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.json.DecisionJson;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -45,7 +46,10 @@ public final class AuditRows {
         {"scoring_us", "integer"},
         {"total_us", "integer"},
         {"challenger_version", "text"},
-        {"challenger_score", "real"}
+        {"challenger_score", "real"},
+        {"client", "text"},
+        {"received_at", "timestamptz"},
+        {"counted_at", "timestamptz"}
     };
 
     static final int WIDTH = COLUMNS.length;
@@ -54,6 +58,7 @@ public final class AuditRows {
     static final int EVENT_TIME = 2;
     static final int NODE_ID = 21;
     static final int DEGRADED = 22;
+    static final int CLIENT = 30;
 
     /** INSERT .. SELECT .. FROM UNNEST(text arrays): one statement per batch; replays are no-ops. */
     static final String INSERT = insertSql();
@@ -66,7 +71,8 @@ public final class AuditRows {
         StringJoiner params = new StringJoiner(", ");
         for (int i = 0; i < WIDTH; i++) {
             names.add(COLUMNS[i][0]);
-            casts.add("c" + i + "::" + COLUMNS[i][1]);
+            // a row logged before transaction ids were scoped by client belongs to no client
+            casts.add(i == CLIENT ? "coalesce(c" + i + ", 'unscoped')" : "c" + i + "::" + COLUMNS[i][1]);
             params.add("$" + (i + 1) + "::text[]");
         }
         StringJoiner aliases = new StringJoiner(", ");
@@ -75,14 +81,14 @@ public final class AuditRows {
         }
         StringJoiner updates = new StringJoiner(", ");
         for (int i = 0; i < WIDTH; i++) {
-            if (i != TRANSACTION_ID && i != EVENT_TIME) {
+            if (i != TRANSACTION_ID && i != EVENT_TIME && i != CLIENT) {
                 updates.add(COLUMNS[i][0] + " = excluded." + COLUMNS[i][0]);
             }
         }
         // one row per transaction: a redelivery or replay changes nothing, except that a scored decision made
         // after a degraded one (a retry decided afresh) replaces it
         return "INSERT INTO audit.decisions (" + names + ") SELECT " + casts + " FROM UNNEST(" + params + ") AS r("
-                + aliases + ") ON CONFLICT (transaction_id, event_time) DO UPDATE SET " + updates
+                + aliases + ") ON CONFLICT (transaction_id, client, event_time) DO UPDATE SET " + updates
                 + ", written_at = now() WHERE audit.decisions.degraded AND NOT excluded.degraded";
     }
 
@@ -119,7 +125,10 @@ public final class AuditRows {
             Long.toString(d.timings().scoringMicros()),
             Long.toString(d.timings().totalMicros()),
             d.challengerVersion(),
-            Double.isFinite(d.challengerScore()) ? Double.toString(d.challengerScore()) : null
+            Double.isFinite(d.challengerScore()) ? Double.toString(d.challengerScore()) : null,
+            event.origin().client(),
+            Instant.ofEpochMilli(event.origin().receivedAtMillis()).toString(),
+            Instant.ofEpochMilli(event.origin().countedAtMillis()).toString()
         };
     }
 

@@ -158,7 +158,8 @@ public final class AuditVerticle extends VerticleBase {
     static List<String[]> distinct(List<String[]> rows) {
         Map<String, String[]> byKey = new LinkedHashMap<>();
         for (String[] row : rows) {
-            String key = row[AuditRows.TRANSACTION_ID] + '\u0000' + row[AuditRows.EVENT_TIME];
+            String client = row.length > AuditRows.CLIENT ? row[AuditRows.CLIENT] : null;
+            String key = row[AuditRows.TRANSACTION_ID] + '\u0000' + client + '\u0000' + row[AuditRows.EVENT_TIME];
             byKey.merge(
                     key,
                     row,

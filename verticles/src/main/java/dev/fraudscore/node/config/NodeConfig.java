@@ -46,7 +46,17 @@ public record NodeConfig(
      * when {@code bootstrapKeys}); {@code refreshMs}: how often every node reloads the keys (a revocation takes
      * effect within it).
      */
-    public record Security(Path keysDir, boolean bootstrapKeys, long refreshMs) {}
+    /**
+     * {@code maxEventTimeSkewMs}: a transaction whose event time is further than this from the node's receive time
+     * is counted at the receive time, unless its client holds the {@code replay} role (or, for the stream,
+     * {@code trustStreamEventTime}).
+     */
+    public record Security(
+            Path keysDir,
+            boolean bootstrapKeys,
+            long refreshMs,
+            long maxEventTimeSkewMs,
+            boolean trustStreamEventTime) {}
 
     public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {}
 
@@ -387,7 +397,11 @@ public record NodeConfig(
 
         Settings se = Settings.of(root, "security");
         Security security = new Security(
-                Path.of(se.nonEmpty("keysDir")), se.bool("bootstrapKeys"), se.longValue("refreshMs", 50, 60_000));
+                Path.of(se.nonEmpty("keysDir")),
+                se.bool("bootstrapKeys"),
+                se.longValue("refreshMs", 50, 60_000),
+                se.longValue("maxEventTimeSkewMs", 0, 86_400_000),
+                se.bool("trustStreamEventTime"));
 
         return new NodeConfig(
                 id,

@@ -134,7 +134,7 @@ public final class DecisionVerticle extends VerticleBase {
         breakers.call(
                         Stage.IDEMPOTENCY,
                         () -> idempotency.claim(
-                                tx.transactionId(), request.fingerprint(), d.staleAfterMs(), d.claimMs()))
+                                request.scopedId(), request.fingerprint(), d.staleAfterMs(), d.claimMs()))
                 .transform(claim -> {
                     if (claim.failed()) {
                         // no claim, no velocity: the same Hazelcast; decide by the fallback, keep nothing
@@ -160,7 +160,8 @@ public final class DecisionVerticle extends VerticleBase {
 
     /** A decision made before for the same payload: answered again, its audit row written again. */
     private Future<DecisionEvent> replay(ScoreRequest request, Decision decision) {
-        DecisionEvent event = new DecisionEvent(request.transaction(), request.source(), null, decision, true);
+        DecisionEvent event =
+                new DecisionEvent(request.transaction(), request.source(), null, decision, true, request.origin());
         // the first attempt may have been answered by a node killed before its row reached PostgreSQL (or never
         // answered at all); the row written again is a no-op if the first one is there (the audit key is the
         // transaction). The features are not kept with the remembered decision: this row has none.
@@ -234,7 +235,7 @@ public final class DecisionVerticle extends VerticleBase {
      */
     private Future<DecisionEvent> remember(
             ScoreRequest request, ClaimResult.Fresh claim, DecisionEvent event, StageDeadlines d) {
-        String id = request.transaction().transactionId();
+        String id = request.scopedId();
         return breakers.call(
                         Stage.IDEMPOTENCY,
                         () -> idempotency.remember(
@@ -263,7 +264,7 @@ public final class DecisionVerticle extends VerticleBase {
      */
     private Future<DecisionEvent> release(
             ScoreRequest request, ClaimResult.Fresh claim, boolean counted, StageDeadlines d, DecisionEvent event) {
-        String id = request.transaction().transactionId();
+        String id = request.scopedId();
         return breakers.call(
                         Stage.IDEMPOTENCY,
                         () -> idempotency.release(
@@ -309,7 +310,8 @@ public final class DecisionVerticle extends VerticleBase {
     }
 
     private DecisionEvent event(ScoreRequest request, FeatureVector features, Decision decision) {
-        return new DecisionEvent(request.transaction(), request.source(), features.values(), decision, false);
+        return new DecisionEvent(
+                request.transaction(), request.source(), features.values(), decision, false, request.origin());
     }
 
     private DecisionEvent degraded(ScoreRequest request, float[] features, String why, Throwable cause, Trace trace) {
@@ -317,7 +319,7 @@ public final class DecisionVerticle extends VerticleBase {
         meters.degraded(why);
         Decision d = policy.degraded(
                 request.transaction(), why, models.champion().thresholds(), trace.timings(), Instant.now());
-        return new DecisionEvent(request.transaction(), request.source(), features, d, false);
+        return new DecisionEvent(request.transaction(), request.source(), features, d, false, request.origin());
     }
 
     private static DeliveryOptions deliveryWithin(long ms) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Velocity features: one entry processor on the card's velocity entry and one on the terminal's, in
- * parallel, each returning the windows as of the transaction's event time with the transaction counted;
+ * parallel, each returning the windows as of the transaction's count time ({@link dev.fraudscore.node.bus.Origin})
+ * with the transaction counted;
  * then the shared {@link FeatureAssembler} builds the model row. Each update has the features deadline of
  * the transaction's source.
  */
@@ -51,17 +52,18 @@ public final class FeaturesVerticle extends VerticleBase {
     private void update(Message<ScoreRequest> message) {
         ScoreRequest request = message.body();
         Transaction tx = request.transaction();
-        long t = tx.eventTimeMillis();
+        // counted at the caller's event time only when it is close to the receive time or the client may replay
+        long t = request.origin().countedAtMillis();
         double amount = tx.amountAsDouble();
         long timeoutMs = deadlines.of(request.source()).featuresMs();
-        VelocityUpdate update = new VelocityUpdate(tx.transactionId(), t, amount, request.alreadyCounted());
+        VelocityUpdate update = new VelocityUpdate(request.scopedId(), t, amount, request.alreadyCounted());
         Future<double[]> card = apply(cards, tx.cardId(), update, timeoutMs);
         Future<double[]> terminal = apply(terminals, tx.terminalId(), update, timeoutMs);
         Future.all(card, terminal).onComplete(ar -> {
             if (ar.succeeded()) {
                 float[] row = FeatureAssembler.assemble(
                         amount,
-                        tx.timestamp(),
+                        request.origin().countedAt(tx),
                         VelocityUpdate.windows(card.result()),
                         VelocityUpdate.windows(terminal.result()));
                 message.reply(new FeatureVector(row, request.source() == Source.HTTP));

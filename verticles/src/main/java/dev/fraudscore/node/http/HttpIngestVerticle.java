@@ -5,12 +5,14 @@ import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.TransactionValidator;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.node.access.Access;
+import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.LabelResult;
 import dev.fraudscore.node.bus.LoopRoutes;
+import dev.fraudscore.node.bus.Origin;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.config.NodeConfig;
@@ -48,6 +50,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     private static final String TICKET = "admission.ticket";
 
     private final NodeConfig.Http config;
+    private final NodeConfig.Security security;
     private final String nodeId;
     private final PrometheusMeterRegistry registry;
     private final Health health;
@@ -63,6 +66,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     /** {@code admission}: decisions in progress on this node and how many it takes, shared by every instance. */
     public HttpIngestVerticle(
             NodeConfig.Http config,
+            NodeConfig.Security security,
             String nodeId,
             PrometheusMeterRegistry registry,
             Health health,
@@ -71,6 +75,7 @@ public final class HttpIngestVerticle extends VerticleBase {
             Access access) {
         this.access = access;
         this.config = config;
+        this.security = security;
         this.nodeId = nodeId;
         this.registry = registry;
         this.health = health;
@@ -151,7 +156,8 @@ public final class HttpIngestVerticle extends VerticleBase {
     private void label(RoutingContext ctx) {
         Label label;
         try {
-            label = validator.parseLabel(jsonBody(ctx).getMap());
+            ApiKeys.Client client = ctx.get(Access.CLIENT);
+            label = validator.parseLabel(jsonBody(ctx).getMap()).by(client.name());
         } catch (ValidationException e) {
             HttpErrors.respond(ctx, e);
             return;
@@ -162,7 +168,9 @@ public final class HttpIngestVerticle extends VerticleBase {
                     LabelResult r = m.body();
                     ctx.json(new JsonObject()
                             .put("transactionId", r.transactionId())
+                            .put("client", r.client())
                             .put("fraud", r.fraud())
+                            .put("source", r.source())
                             .put("change", r.change()));
                 })
                 .onFailure(e -> HttpErrors.respond(ctx, e));
@@ -191,7 +199,14 @@ public final class HttpIngestVerticle extends VerticleBase {
             return;
         }
         Admission.Ticket ticket = ctx.get(TICKET);
-        ScoreRequest request = new ScoreRequest(tx, tx.fingerprint(), Source.HTTP, received);
+        ApiKeys.Client client = ctx.get(Access.CLIENT);
+        Origin origin = Origin.of(
+                client.name(),
+                tx,
+                System.currentTimeMillis(),
+                security.maxEventTimeSkewMs(),
+                client.roles().contains(Role.REPLAY));
+        ScoreRequest request = new ScoreRequest(tx, Source.HTTP, received, origin);
         vertx.eventBus()
                 .<DecisionEvent>request(routes.route(Addresses.PIPELINE_DECIDE), request, pipelineDelivery)
                 .onComplete(ar -> {

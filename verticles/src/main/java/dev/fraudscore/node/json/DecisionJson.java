@@ -56,6 +56,12 @@ public final class DecisionJson {
         JsonObject json = decision(d, e.replayed(), d.timings().totalMicros() / 1000.0);
         json.remove("tookMs");
         json.put("source", e.source().name());
+        json.put("client", e.origin().client());
+        if (e.origin().eventTimeOverridden(e.transaction())) {
+            json.put(
+                    "countedAt",
+                    java.time.Instant.ofEpochMilli(e.origin().countedAtMillis()).toString());
+        }
         putChallenger(json, d);
         json.put("transaction", transaction(e.transaction()));
         return json;

@@ -10,6 +10,7 @@ import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.admission.StreamGate;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.Origin;
 import dev.fraudscore.node.bus.ScoreRequest;
 import dev.fraudscore.node.bus.Source;
 import dev.fraudscore.node.cluster.Maps;
@@ -59,6 +60,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     private static final long GATE_POLL_MS = 2;
 
     private final NodeConfig.Kafka config;
+    private final NodeConfig.Security security;
     private final String nodeId;
     private final MeterRegistry registry;
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
@@ -79,10 +81,12 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
     public KafkaIngestVerticle(
             NodeConfig.Kafka config,
+            NodeConfig.Security security,
             String nodeId,
             MeterRegistry registry,
             Admission admission,
             HazelcastInstance hazelcast) {
+        this.security = security;
         this.hazelcast = hazelcast;
         this.config = config;
         this.nodeId = nodeId;
@@ -148,7 +152,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         try {
             JsonObject json = json(record);
             if (record.topic().equals(config.topics().labels())) {
-                Label label = validator.parseLabel(json.getMap());
+                Label label = validator.parseLabel(json.getMap()).by(Origin.STREAM_CLIENT);
                 handled = withRetries(
                         record,
                         () -> vertx.eventBus()
@@ -196,7 +200,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
      */
     private Future<Void> decide(KafkaConsumerRecord<String, String> record, Transaction tx) {
         return watermark(new TopicPartition(record.topic(), record.partition()))
-                .compose(watermark -> decide(tx, record.offset() < watermark));
+                .compose(watermark -> decide(tx, record.offset() < watermark, record.timestamp()));
     }
 
     /**
@@ -204,9 +208,14 @@ public final class KafkaIngestVerticle extends VerticleBase {
      * partition): it was processed already, possibly so long ago that its id is no longer remembered; it is decided
      * again without counting it in the velocity state again (and its audit row, keyed by the transaction, stays one).
      */
-    private Future<Void> decide(Transaction tx, boolean redelivered) {
+    private Future<Void> decide(Transaction tx, boolean redelivered, long recordTimestamp) {
         return gate.enter().compose(ticket -> {
-            ScoreRequest fresh = new ScoreRequest(tx, tx.fingerprint(), Source.KAFKA, System.nanoTime());
+            // the record's own timestamp is when the stream took it (a consumer lagging behind still counts the
+            // transaction when it happened); the producer's event time is used when close to it, or when trusted
+            long received = recordTimestamp > 0 ? recordTimestamp : System.currentTimeMillis();
+            Origin origin = Origin.of(
+                    Origin.STREAM_CLIENT, tx, received, security.maxEventTimeSkewMs(), security.trustStreamEventTime());
+            ScoreRequest fresh = new ScoreRequest(tx, Source.KAFKA, System.nanoTime(), origin);
             ScoreRequest request = redelivered ? fresh.counted() : fresh;
             return vertx.eventBus()
                     .<DecisionEvent>request(Addresses.PIPELINE_DECIDE, request, pipelineDelivery)

@@ -35,19 +35,25 @@ import org.slf4j.LoggerFactory;
  * applied (Hazelcast slow or on the minority side, the node killed in between) stays in the outbox and is retried
  * by every node's poller every {@code labels.retryIntervalMs} until applied; each key applies a change id once, so
  * a change counts exactly once however often it is retried. The transaction's card, terminal and event time come
- * with the label or, when absent, from the audit trail.
+ * from its audit row (a label's own are used only for a transaction the trail does not hold); a verdict is
+ * changed only by a source of the same or a higher rank; every history row names the API client that set it.
  */
 public final class LabelsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(LabelsVerticle.class);
-    private static final String INSERT =
-            "INSERT INTO audit.labels (transaction_id, fraud, source, card_id, terminal_id, event_time) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (transaction_id) DO NOTHING RETURNING fraud";
-    private static final String UPDATE = "UPDATE audit.labels SET fraud = $2, source = $3, labelled_at = now() "
-            + "WHERE transaction_id = $1 AND fraud <> $2 RETURNING card_id, terminal_id, event_time";
-    private static final String LOOKUP =
-            "SELECT card_id, terminal_id, event_time FROM audit.decisions WHERE transaction_id = $1 LIMIT 1";
-    private static final String HISTORY = "INSERT INTO audit.label_history (transaction_id, fraud, previous, source,"
-            + " card_id, terminal_id, event_time) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    private static final String INSERT = "INSERT INTO audit.labels (transaction_id, client, fraud, source, card_id,"
+            + " terminal_id, event_time, labelled_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            + " ON CONFLICT (transaction_id, client) DO NOTHING RETURNING fraud";
+    private static final String CURRENT = "SELECT fraud, source, card_id, terminal_id, event_time FROM audit.labels"
+            + " WHERE transaction_id = $1 AND client = $2 FOR UPDATE";
+    private static final String UPDATE = "UPDATE audit.labels SET fraud = $3, source = $4, labelled_by = $5,"
+            + " labelled_at = now() WHERE transaction_id = $1 AND client = $2";
+    /** The decided transaction's facts; by the audit key's leading column, every client that used the id. */
+    private static final String LOOKUP = "SELECT client, card_id, terminal_id, event_time FROM audit.decisions"
+            + " WHERE transaction_id = $1 AND ($2::text IS NULL OR client = $2) ORDER BY decided_at DESC LIMIT 20";
+
+    private static final String HISTORY = "INSERT INTO audit.label_history (transaction_id, client, fraud, previous,"
+            + " source, card_id, terminal_id, event_time, labelled_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            + " RETURNING id";
     private static final String OUTBOX = "INSERT INTO audit.label_outbox (history_id, delta, next_attempt_at)"
             + " VALUES ($1, $2, now() + $3 * interval '1 millisecond')";
     private static final String APPLIED = "DELETE FROM audit.label_outbox WHERE history_id = $1";
@@ -88,26 +94,29 @@ public final class LabelsVerticle extends VerticleBase {
         return pool.close();
     }
 
-    /** The labelled transaction's facts. */
-    private record Facts(String card, String terminal, OffsetDateTime eventTime) {}
+    /** The labelled transaction: the client whose transaction it is, its card, terminal and event time. */
+    private record Facts(String client, String card, String terminal, OffsetDateTime eventTime) {}
 
     /** A stored change of verdict, to apply. */
     private record Change(long id, Facts facts, int delta) {}
 
+    /** What a label stored: the verdict and source in force, and the count change to apply (null: none). */
+    private record Stored(boolean fraud, String source, Change change) {}
+
     private void apply(Message<Label> message) {
         Label label = message.body();
         facts(label)
-                .compose(facts -> {
-                    if (facts == null) {
-                        return Future.failedFuture(Failure.UNKNOWN_TRANSACTION.exception(
-                                "no decision for transactionId " + label.transactionId()
-                                        + "; send cardId, terminalId and timestamp with the label"));
-                    }
-                    return store(label, facts);
-                })
-                .compose(change -> change == null
-                        ? Future.succeededFuture(new LabelResult(label.transactionId(), label.fraud(), 0))
-                        : applyNow(change).map(new LabelResult(label.transactionId(), label.fraud(), change.delta())))
+                .compose(facts -> store(label, facts).compose(stored -> {
+                    LabelResult result = new LabelResult(
+                            label.transactionId(),
+                            facts.client(),
+                            stored.fraud(),
+                            stored.source(),
+                            stored.change() == null ? 0 : stored.change().delta());
+                    return stored.change() == null
+                            ? Future.succeededFuture(result)
+                            : applyNow(stored.change()).map(result);
+                }))
                 .onSuccess(message::reply)
                 .onFailure(e -> {
                     if (e instanceof FailureException f) {
@@ -119,59 +128,134 @@ public final class LabelsVerticle extends VerticleBase {
                 });
     }
 
+    /**
+     * For a transaction in the audit trail, its facts come from its audit row, never from the label: a label cannot
+     * count a fraud against a card or terminal the transaction did not touch. Facts sent with it must match. Only a
+     * transaction the trail does not hold takes the label's own facts (and the client it names, else
+     * {@code unscoped}).
+     */
     private Future<Facts> facts(Label label) {
-        if (label.cardId() != null) {
-            return Future.succeededFuture(new Facts(label.cardId(), label.terminalId(), label.timestamp()));
-        }
         return pool.preparedQuery(LOOKUP)
-                .execute(Tuple.of(label.transactionId()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
+                .execute(Tuple.of(label.transactionId(), label.client()))
+                .compose(rows -> {
+                    List<Facts> found = new ArrayList<>();
+                    for (Row r : rows) {
+                        Facts f = new Facts(r.getString(0), r.getString(1), r.getString(2), r.getOffsetDateTime(3));
+                        if (found.stream().noneMatch(x -> x.client().equals(f.client()))) {
+                            found.add(f);
+                        }
                     }
-                    Row r = rows.iterator().next();
-                    return new Facts(r.getString(0), r.getString(1), r.getOffsetDateTime(2));
+                    if (found.size() > 1) {
+                        return Future.failedFuture(Failure.AMBIGUOUS_TRANSACTION.exception("transactionId "
+                                + label.transactionId() + " was used by the clients "
+                                + String.join(
+                                        ", ", found.stream().map(Facts::client).toList())
+                                + "; name the one with \"client\""));
+                    }
+                    if (found.isEmpty()) {
+                        if (label.cardId() == null) {
+                            return Future.failedFuture(Failure.UNKNOWN_TRANSACTION.exception(
+                                    "no decision for transactionId " + label.transactionId()
+                                            + (label.client() == null ? "" : " of client " + label.client())
+                                            + "; send cardId, terminalId and timestamp with the label"));
+                        }
+                        return Future.succeededFuture(new Facts(
+                                label.client() == null ? "unscoped" : label.client(),
+                                label.cardId(),
+                                label.terminalId(),
+                                label.timestamp()));
+                    }
+                    Facts audited = found.get(0);
+                    String differs = label.cardId() == null
+                            ? null
+                            : !label.cardId().equals(audited.card())
+                                    ? "cardId"
+                                    : !label.terminalId().equals(audited.terminal())
+                                            ? "terminalId"
+                                            : !label.timestamp()
+                                                            .toInstant()
+                                                            .equals(audited.eventTime()
+                                                                    .toInstant())
+                                                    ? "timestamp"
+                                                    : null;
+                    if (differs != null) {
+                        return Future.failedFuture(Failure.AUDIT_MISMATCH.exception(differs + " differs from the"
+                                + " audit trail's decision of transactionId " + label.transactionId()
+                                + "; omit cardId, terminalId and timestamp for a decided transaction"));
+                    }
+                    return Future.succeededFuture(audited);
                 });
     }
 
     /**
      * In one PostgreSQL transaction: the verdict, its history row and, when it changes a fraud count, its outbox
-     * row. Answers the change to apply, or null when nothing is to be applied.
+     * row. A verdict is changed only by a source of the same or a higher {@link Label#rank rank}; a higher source
+     * confirming the verdict takes it over (history row, no count change).
      */
-    private Future<Change> store(Label label, Facts facts) {
+    private Future<Stored> store(Label label, Facts facts) {
         OffsetDateTime at = facts.eventTime().withOffsetSameInstant(ZoneOffset.UTC);
-        Tuple insert =
-                Tuple.of(label.transactionId(), label.fraud(), label.source(), facts.card(), facts.terminal(), at);
+        Tuple insert = Tuple.of(
+                label.transactionId(),
+                facts.client(),
+                label.fraud(),
+                label.source(),
+                facts.card(),
+                facts.terminal(),
+                at,
+                label.labelledBy());
         return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
                 .execute(insert)
                 .compose(inserted -> {
                     if (inserted.size() > 0) {
                         // a first verdict: fraud counts one; genuine changes no count but is history
-                        return record(conn, label, null, facts, label.fraud() ? 1 : 0);
+                        return record(conn, label, null, facts, label.fraud() ? 1 : 0)
+                                .map(c -> new Stored(label.fraud(), label.source(), c));
                     }
-                    return conn.preparedQuery(UPDATE)
-                            .execute(Tuple.of(label.transactionId(), label.fraud(), label.source()))
-                            .compose((RowSet<Row> updated) -> {
-                                if (updated.size() == 0) {
-                                    return Future.succeededFuture(null); // the same verdict again
-                                }
-                                Row r = updated.iterator().next();
+                    return conn.preparedQuery(CURRENT)
+                            .execute(Tuple.of(label.transactionId(), facts.client()))
+                            .compose((RowSet<Row> current) -> {
+                                Row r = current.iterator().next();
+                                boolean fraud = r.getBoolean(0);
+                                String source = r.getString(1);
                                 // the stored facts are the ones the first verdict was counted under
-                                Facts stored = new Facts(r.getString(0), r.getString(1), r.getOffsetDateTime(2));
-                                return record(conn, label, !label.fraud(), stored, label.fraud() ? 1 : -1);
+                                Facts stored = new Facts(
+                                        facts.client(), r.getString(2), r.getString(3), r.getOffsetDateTime(4));
+                                int rank = Label.rank(label.source());
+                                int held = Label.rank(source);
+                                if (rank < held && fraud != label.fraud()) {
+                                    return Future.failedFuture(Failure.LABEL_PRECEDENCE.exception("the verdict on "
+                                            + label.transactionId() + " was set by the source " + source
+                                            + "; a label from " + label.source() + " cannot change it (precedence:"
+                                            + " chargeback > analyst > customer > any other)"));
+                                }
+                                if (fraud == label.fraud() && rank <= held) {
+                                    return Future.succeededFuture(new Stored(fraud, source, null)); // nothing new
+                                }
+                                int delta = fraud == label.fraud() ? 0 : label.fraud() ? 1 : -1;
+                                return conn.preparedQuery(UPDATE)
+                                        .execute(Tuple.of(
+                                                label.transactionId(),
+                                                facts.client(),
+                                                label.fraud(),
+                                                label.source(),
+                                                label.labelledBy()))
+                                        .compose(u -> record(conn, label, fraud, stored, delta))
+                                        .map(c -> new Stored(label.fraud(), label.source(), c));
                             });
                 }));
     }
 
     private Future<Change> record(SqlConnection conn, Label label, Boolean previous, Facts facts, int delta) {
-        Tuple history = Tuple.of(
-                label.transactionId(),
-                label.fraud(),
-                previous,
-                label.source(),
-                facts.card(),
-                facts.terminal(),
-                facts.eventTime().withOffsetSameInstant(ZoneOffset.UTC));
+        Tuple history = Tuple.tuple()
+                .addString(label.transactionId())
+                .addString(facts.client())
+                .addBoolean(label.fraud())
+                .addBoolean(previous)
+                .addString(label.source())
+                .addString(facts.card())
+                .addString(facts.terminal())
+                .addOffsetDateTime(facts.eventTime().withOffsetSameInstant(ZoneOffset.UTC))
+                .addString(label.labelledBy());
         return conn.preparedQuery(HISTORY).execute(history).compose(rows -> {
             long id = rows.iterator().next().getLong(0);
             if (delta == 0) {
@@ -219,7 +303,7 @@ public final class LabelsVerticle extends VerticleBase {
                     for (Row r : rows) {
                         due.add(new Change(
                                 r.getLong(0),
-                                new Facts(r.getString(2), r.getString(3), r.getOffsetDateTime(4)),
+                                new Facts(null, r.getString(2), r.getString(3), r.getOffsetDateTime(4)),
                                 r.getInteger(1)));
                     }
                     return applyInOrder(conn, due, 0, new int[1]);

@@ -7,6 +7,7 @@ import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.Origin;
 import dev.fraudscore.node.bus.Source;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public final class Events {
                 null);
         float[] features = new float[Feature.COUNT];
         Arrays.fill(features, 1f);
-        return new DecisionEvent(tx, Source.KAFKA, features, d, false);
+        long t = tx.eventTimeMillis();
+        return new DecisionEvent(tx, Source.KAFKA, features, d, false, new Origin(Origin.STREAM_CLIENT, t, t));
     }
 }

@@ -27,6 +27,7 @@ public final class Http {
             .build();
     private final String base;
     private final Path keys;
+    private final String decideRole;
 
     /** Sends no API key. */
     public Http(int port) {
@@ -35,8 +36,21 @@ public final class Http {
 
     /** Sends the key from {@code keysDir} that each path's role needs. */
     public Http(int port, Path keysDir) {
+        this(port, keysDir, "decide");
+    }
+
+    private Http(int port, Path keysDir, String decideRole) {
         this.base = "http://127.0.0.1:" + port;
         this.keys = keysDir;
+        this.decideRole = decideRole;
+    }
+
+    /**
+     * A client whose authorize-checks send the {@code replay} key: historical event times are counted as sent
+     * (with the {@code decide} key, one further than security.maxEventTimeSkewMs from now counts at receive time).
+     */
+    public Http replaying() {
+        return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), keys, "replay");
     }
 
     /** The key a node wrote for {@code role} in {@code keysDir}. */
@@ -51,7 +65,7 @@ public final class Http {
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (keys != null) {
-            String role = path.startsWith("/v1/labels") ? "label" : path.startsWith("/admin") ? "admin" : "decide";
+            String role = path.startsWith("/v1/labels") ? "label" : path.startsWith("/admin") ? "admin" : decideRole;
             b.header("Authorization", "Bearer " + key(keys, role));
         }
         return b;
