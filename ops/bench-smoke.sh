@@ -2,7 +2,7 @@
 # Smoke benchmark: N authorize-checks at a running node (start one with ops/run.sh), closed loop,
 # prints throughput and p50/p90/p99/p99.9/max latency, the node's CPU time per decision and whether every
 # accepted decision was audited. Options are passed on:
-#   --url http://127.0.0.1:8080 --requests 20000 --concurrency 32 --warmup 2000 --cards 10000 --terminals 2000
+#   --url http://127.0.0.1:8080 --metrics http://127.0.0.1:8081 --requests 20000 --concurrency 32 --warmup 2000 --cards 10000 --terminals 2000
 #   --rate N (open loop at N/s)  --threads 2 (generator event loops)  --echo true (bare Vert.x echo baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."

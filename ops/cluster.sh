@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local cluster of N nodes (default 3) on loopback behind HAProxy with health checks.
 #   ops/cluster.sh start [N]     build, start PostgreSQL + Kafka (embedded, unless FRAUD_POSTGRES_URL and
-#                                FRAUD_KAFKA_BOOTSTRAP_SERVERS are set), N nodes, HAProxy on 127.0.0.1:8080
+#                                FRAUD_KAFKA_BOOTSTRAP_SERVERS are set), N nodes, HAProxy on 127.0.0.1:8080 and
+#                                https://127.0.0.1:8443 (TLS terminated there; FRAUD_TLS=0: none)
 #   ops/cluster.sh stop          stop everything this script started
 #   ops/cluster.sh status        nodes, their readiness, and the load balancer
 #   ops/cluster.sh start-node I  (re)start node I alone (the drill uses it after a kill -9)
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 . ops/lib/java.sh
 DIR=var/cluster
 LB_PORT=${FRAUD_LB_PORT:-8080}
+TLS_PORT=${FRAUD_LB_TLS_PORT:-8443}
 mkdir -p "$DIR"
 
 nodes_count() { cat "$DIR/nodes" 2>/dev/null || echo 3; }
@@ -64,9 +66,15 @@ await_ready() {
 }
 
 write_haproxy() {
-  # the settings live once, in ops/haproxy/haproxy.cfg (also docker-compose's); only addresses are replaced here
-  local n; n=$(nodes_count)
-  awk -v bind="127.0.0.1:$LB_PORT" -v n="$n" '
+  # the settings live once, in ops/haproxy/haproxy.cfg (also docker-compose's); only addresses are replaced here.
+  # TLS on 127.0.0.1:$TLS_PORT with a certificate from ops/tls.sh (var/cluster/tls) unless FRAUD_TLS=0
+  local n tls=""; n=$(nodes_count)
+  if [ "${FRAUD_TLS:-1}" != "0" ]; then
+    [ -f "$DIR/tls/haproxy.pem" ] || ops/tls.sh server "$DIR/tls" >/dev/null
+    tls="127.0.0.1:$TLS_PORT ssl crt $DIR/tls/haproxy.pem"
+  fi
+  awk -v bind="127.0.0.1:$LB_PORT" -v tls="$tls" -v n="$n" '
+    /^  bind .* ssl / { if (tls != "") print "  bind " tls; next }
     /^  bind / { print "  bind " bind; next }
     /^  server / { next }
     { print }
@@ -87,6 +95,7 @@ case "${1:-}" in
     if alive "$DIR/haproxy.pid"; then kill "$(cat "$DIR/haproxy.pid")"; sleep 0.5; fi
     haproxy -D -f "$DIR/haproxy.cfg" -p "$DIR/haproxy.pid"
     echo "cluster of $n nodes ready behind http://127.0.0.1:$LB_PORT/v1/authorize-check (haproxy, health checks on /health/ready)"
+    [ "${FRAUD_TLS:-1}" = "0" ] || echo "  and https://127.0.0.1:$TLS_PORT/v1/authorize-check (TLS terminated by haproxy; CA $DIR/tls/ca.pem)"
     ;;
   start-node)
     start_node "$2"; await_ready "$2"; echo "node $2 ready" ;;

@@ -35,7 +35,7 @@ cold_wrk() { # label env...: a cold node by the README's command, then wrk at on
   node_up "var-drill-$label.log"
   echo "== $label: wrk -t2 -c64 -d${SECONDS_EACH}s, started the moment the node was ready"
   WRK_KEY="$(decide_key)" WRK_RUN="$label$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
-  curl -s http://127.0.0.1:8080/metrics | grep -E '^fraud_admission_(limit|refused_total)' || true
+  curl -s http://127.0.0.1:8081/metrics | grep -E '^fraud_admission_(limit|refused_total)' || true
   stop_node
 }
 
@@ -116,7 +116,7 @@ case "${1:-}" in
         --rate 1000 --requests 30000 --warmup 2000 --concurrency 256 | grep -E "p50|throughput|audited|CPU" || true
       echo "== audit.durability=$mode: wrk -t2 -c64 -d${SECONDS_EACH}s"
       WRK_KEY="$(decide_key)" WRK_RUN="$mode$$" wrk -t2 -c64 -d"${SECONDS_EACH}s" -s ops/wrk/authorize.lua http://127.0.0.1:8080 | grep -E "Requests/sec|statuses|latency p50"
-      curl -s http://127.0.0.1:8080/metrics | grep -E '^fraud_audit_log_(syncs|appends)_total' || true
+      curl -s http://127.0.0.1:8081/metrics | grep -E '^fraud_audit_log_(syncs|appends)_total' || true
       stop_node
     done
     rm -f var-drill-*.log

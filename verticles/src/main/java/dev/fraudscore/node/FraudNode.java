@@ -42,6 +42,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -129,7 +130,7 @@ public final class FraudNode implements AutoCloseable {
         ModelHolder models = new ModelHolder(
                 config.decision(), ModelHolder.load(config.scoring().modelPath(), config.decision()));
         if (config.scoring().challengerPath() != null) {
-            models.shadow(config.scoring().challengerPath());
+            models.shadow(config.scoring().challengerPath(), null);
         }
         if (!config.dev() && (config.postgres().embedded() || config.kafka().embedded())) {
             // a production node must never quietly start a database of its own
@@ -156,7 +157,7 @@ public final class FraudNode implements AutoCloseable {
                 infrastructure.add(kafka);
                 config = config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
             }
-            Migrations.migrate(config.postgres().url());
+            Migrations.migrate(config.postgres().ownerUrl());
             KafkaTopics.ensure(config.kafka());
             Thresholds thresholds = models.champion().thresholds();
             LOG.info(
@@ -176,6 +177,11 @@ public final class FraudNode implements AutoCloseable {
                             .setRegistryName("fraudscore-" + config.nodeId() + "-" + System.identityHashCode(registry))
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))
                     .setWorkerPoolSize(config.workerPoolSize());
+            if (!config.cluster().host().contains("*")) { // a literal address, not a pattern
+                // the clustered event bus listens on the cluster's private interface only, as Hazelcast does
+                options.setEventBusOptions(
+                        new EventBusOptions().setHost(config.cluster().host()));
+            }
             if (config.eventLoops() > 0) {
                 options.setEventLoopPoolSize(config.eventLoops());
             }
@@ -306,7 +312,8 @@ public final class FraudNode implements AutoCloseable {
                             () -> new KafkaIngestVerticle(c.kafka(), c.security(), node, registry, admission, hz),
                             c.kafka().instances()));
         }
-        AdminVerticle admin = new AdminVerticle(c.admin(), c.scoring().modelPath(), node, holder, access);
+        AdminVerticle admin = new AdminVerticle(
+                c.admin(), c.http().limits(), c.scoring(), node, holder, access, hz, registry, health);
         await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }

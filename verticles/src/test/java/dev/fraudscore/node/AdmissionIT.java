@@ -105,7 +105,7 @@ class AdmissionIT {
         }
         Map<Integer, Long> statuses = closedLoop("admkb", 16, 4_000, 0);
         assertEquals(1, statuses.size(), "only 200s while the stream backlog is decided: " + statuses);
-        PrometheusText m = PrometheusText.parse(it.http().get("/metrics").body());
+        PrometheusText m = PrometheusText.parse(it.ops().get("/metrics").body());
         assertEquals(0.0, m.sum("fraud_admission_refused_total"), "nothing refused in this class");
     }
 }

@@ -134,7 +134,7 @@ class AuthIT {
                                 HttpResponse.BodyHandlers.ofString())
                         .statusCode());
 
-        PrometheusText metrics = PrometheusText.parse(it.http().get("/metrics").body());
+        PrometheusText metrics = PrometheusText.parse(it.ops().get("/metrics").body());
         assertTrue(metrics.samples("fraud_auth_refused_total").stream()
                 .anyMatch(s -> "anonymous".equals(s.label("client")) && "unauthenticated".equals(s.label("rule"))));
         assertTrue(metrics.samples("fraud_auth_refused_total").stream()
@@ -168,7 +168,7 @@ class AuthIT {
         assertTrue(ok <= 5 + Math.ceil(seconds * 5) + 1, ok + " allowed in " + seconds + " s");
         // another client is not limited by this one
         assertEquals(200, check(Http.key(keys, "decide"), "rl-other").statusCode());
-        PrometheusText metrics = PrometheusText.parse(it.http().get("/metrics").body());
+        PrometheusText metrics = PrometheusText.parse(it.ops().get("/metrics").body());
         assertTrue(metrics.samples("fraud_auth_refused_total").stream()
                 .anyMatch(s -> "slow-client".equals(s.label("client")) && "rate_limited".equals(s.label("rule"))));
     }

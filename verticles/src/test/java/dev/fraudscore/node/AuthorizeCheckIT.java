@@ -160,7 +160,7 @@ class AuthorizeCheckIT {
         it.http().authorize(Http.tx("burst-after", "card_burst", "term_b0", 10));
         assertEquals(201.0, cardCount1h("burst-after"));
         // 200 requests at once on a pool of 2: rows queued while the pool was busy went to XGBoost together
-        double largestBatch = PrometheusText.parse(it.http().get("/metrics").body())
+        double largestBatch = PrometheusText.parse(it.ops().get("/metrics").body())
                 .max("fraud_scoring_batch_size_rows_max")
                 .orElseThrow(() -> new AssertionError("fraud_scoring_batch_size_rows_max not exported"));
         assertTrue(largestBatch >= 2, "micro-batches formed under load; largest was " + largestBatch);
@@ -229,7 +229,7 @@ class AuthorizeCheckIT {
 
     @Test
     void metricsAreExposedForPrometheus() throws Exception {
-        HttpResponse<String> r = it.http().get("/metrics");
+        HttpResponse<String> r = it.ops().get("/metrics");
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics present");
         assertTrue(r.body().contains("jvm_memory_used_bytes"), "JVM metrics present");

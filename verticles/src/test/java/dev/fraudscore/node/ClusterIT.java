@@ -200,7 +200,7 @@ class ClusterIT {
     void everyConfiguredInstanceTakesWork() throws Exception {
         Map<String, Double> byInstance = new HashMap<>();
         for (PrometheusText.Sample x :
-                PrometheusText.parse(http[0].get("/metrics").body()).samples("fraud_decisions_total")) {
+                PrometheusText.parse(admin[0].get("/metrics").body()).samples("fraud_decisions_total")) {
             byInstance.merge(x.label("instance"), x.value(), Double::sum);
         }
         assertEquals(3, byInstance.size(), "three decision verticle instances: " + byInstance);
@@ -264,6 +264,7 @@ class ClusterIT {
                         .put(
                                 "path",
                                 dir.resolve("fraud-model.json").toAbsolutePath().toString())
+                        .put("sha256", new JsonObject(Files.readString(served)).getString("modelSha256"))
                         .encode());
         assertEquals(200, r.statusCode(), r.body());
         for (int i = 0; i < NODES; i++) {
@@ -310,7 +311,7 @@ class ClusterIT {
             String id = "pz-" + i;
             if (consoleMember
                             .getPartitionService()
-                            .getPartition(id)
+                            .getPartition("local-decide/" + id) // ids are claimed within the client's
                             .getOwner()
                             .getAddress()
                             .getPort()
@@ -320,7 +321,7 @@ class ClusterIT {
         }
         nodes.pause(paused, true);
         try {
-            // the transaction ids are the idempotency keys: every claim waits on the paused owner until its deadline
+            // the client's transaction ids are the idempotency keys: every claim waits on the paused owner
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < owned.size(); i++) {
                 calls.add(http[0].postAsync(

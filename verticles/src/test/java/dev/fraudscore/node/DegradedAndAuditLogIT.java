@@ -137,7 +137,7 @@ class DegradedAndAuditLogIT {
                                 Duration.ofSeconds(10),
                                 100),
                         "not ready while the log is full");
-                String ready = small.http().get("/health/ready").body();
+                String ready = small.ops().get("/health").body(); // the details: admin port
                 assertEquals(
                         "DOWN",
                         new JsonObject(ready)
@@ -181,7 +181,7 @@ class DegradedAndAuditLogIT {
     }
 
     private static double waitingBytes(RunningNode node) throws Exception {
-        return PrometheusText.parse(node.http().get("/metrics").body())
+        return PrometheusText.parse(node.ops().get("/metrics").body())
                 .max("fraud_audit_log_bytes")
                 .orElseThrow();
     }

@@ -54,7 +54,7 @@ class FallbackAndBreakersIT {
     }
 
     private static PrometheusText metrics() throws Exception {
-        return PrometheusText.parse(it.http().get("/metrics").body());
+        return PrometheusText.parse(it.ops().get("/metrics").body());
     }
 
     private static double breaker(String stage) throws Exception {

@@ -99,7 +99,7 @@ class KafkaOutageIT {
             try {
                 if (System.nanoTime() / 1_000_000 % 200 < 5) {
                     readiness.add(it.http().get("/health/ready").statusCode());
-                    kafkaHealth.add(new JsonObject(it.http().get("/health").body())
+                    kafkaHealth.add(new JsonObject(it.ops().get("/health").body())
                             .getJsonObject("checks")
                             .getJsonObject("kafka")
                             .getString("status"));

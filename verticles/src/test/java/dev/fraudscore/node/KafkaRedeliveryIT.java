@@ -103,7 +103,7 @@ class KafkaRedeliveryIT {
             RunningNode s = second;
             assertTrue(
                     Await.until(
-                            () -> PrometheusText.parse(s.http().get("/metrics").body())
+                            () -> PrometheusText.parse(s.ops().get("/metrics").body())
                                             .sum("fraud_decisions_total")
                                     >= RECORDS,
                             Duration.ofSeconds(90),

@@ -246,6 +246,11 @@ class LabelsAndModelsIT {
         return dir.resolve("fraud-model.json");
     }
 
+    /** The served model file's SHA-256 (the variants share its trees). */
+    private static String sha() throws Exception {
+        return new JsonObject(Files.readString(SERVED)).getString("modelSha256");
+    }
+
     private static String servedVersion() throws Exception {
         return new JsonObject(admin.get("/admin/models").body())
                 .getJsonObject("champion")
@@ -269,7 +274,10 @@ class LabelsAndModelsIT {
                 swap = admin.postAsync(
                         "/admin/models/champion",
                         "application/json",
-                        new JsonObject().put("path", v2.toString()).encode());
+                        new JsonObject()
+                                .put("path", v2.toString())
+                                .put("sha256", sha())
+                                .encode());
             }
         }
         Set<String> versions = new HashSet<>();
@@ -312,7 +320,10 @@ class LabelsAndModelsIT {
         HttpResponse<String> r = admin.post(
                 "/admin/models/champion",
                 "application/json",
-                new JsonObject().put("path", bad.toString()).encode());
+                new JsonObject()
+                        .put("path", bad.toString())
+                        .put("sha256", sha())
+                        .encode());
         assertEquals(422, r.statusCode());
         JsonObject e = new JsonObject(r.body());
         assertEquals("model_refused", e.getString("rule"));
@@ -328,6 +339,7 @@ class LabelsAndModelsIT {
                 "application/json",
                 new JsonObject()
                         .put("path", other.resolve("fraud-model.json").toString())
+                        .put("sha256", sha())
                         .encode());
         assertEquals(422, mismatch.statusCode());
         assertTrue(new JsonObject(mismatch.body()).getString("error").contains("expects features"));
@@ -348,6 +360,7 @@ class LabelsAndModelsIT {
                                 "application/json",
                                 new JsonObject()
                                         .put("path", challenger.toString())
+                                        .put("sha256", sha())
                                         .encode())
                         .statusCode());
         try {

@@ -124,7 +124,7 @@ class MetricsAndBackpressureIT {
             it.http().authorize(Http.tx("m-" + i, "card_m", "term_m", 30));
         }
         it.db().awaitCount(20, Duration.ofSeconds(20), "SELECT count(*) FROM audit.decisions WHERE card_id = 'card_m'");
-        PrometheusText metrics = PrometheusText.parse(it.http().get("/metrics").body());
+        PrometheusText metrics = PrometheusText.parse(it.ops().get("/metrics").body());
         for (String stage : List.of("idempotency", "features", "scoring", "total")) {
             assertTrue(
                     metrics.samples("fraud_stage_latency_seconds_bucket").stream()
@@ -163,6 +163,7 @@ class MetricsAndBackpressureIT {
         Map<String, String> options = Replay.defaults();
         options.put("data", csv.toString());
         options.put("url", "http://127.0.0.1:" + it.node().httpPort());
+        options.put("metrics", "http://127.0.0.1:" + it.node().adminPort());
         options.put("keys", it.node().config().security().keysDir().toString());
         options.put("concurrency", "16");
         options.put("prefix", "rp");

@@ -50,6 +50,7 @@ class OnlineOfflineFeaturesIT {
         Map<String, String> options = Replay.defaults();
         options.put("data", csv.toString());
         options.put("url", "http://127.0.0.1:" + it.node().httpPort());
+        options.put("metrics", "http://127.0.0.1:" + it.node().adminPort());
         options.put("keys", it.node().config().security().keysDir().toString());
         options.put("concurrency", "16");
         options.put("prefix", "eq");

@@ -87,7 +87,7 @@ class PostgresOutageIT {
                 if (t % 200 < 5) {
                     HttpResponse<String> ready = it.http().get("/health/ready");
                     readiness.add(ready.statusCode());
-                    JsonObject pg = new JsonObject(it.http().get("/health").body())
+                    JsonObject pg = new JsonObject(it.ops().get("/health").body())
                             .getJsonObject("checks")
                             .getJsonObject("postgres");
                     postgresHealth.add(pg.getString("status"));

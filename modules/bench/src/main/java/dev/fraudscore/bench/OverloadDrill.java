@@ -42,10 +42,12 @@ public final class OverloadDrill {
                 "terminals",
                 "2000"));
         o.put("attempts", "3");
+        o.put("metrics", "http://127.0.0.1:8081"); // the node's admin port: /metrics
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].substring(2), args[i + 1]);
         }
         URI url = URI.create(o.get("url"));
+        URI metrics = URI.create(o.get("metrics"));
         int seconds = Integer.parseInt(o.get("seconds"));
         Vertx vertx = Vertx.vertx();
         String run = Long.toString(System.currentTimeMillis(), 36);
@@ -73,10 +75,10 @@ public final class OverloadDrill {
         SmokeBench.Result unloaded = load.openLoop(half * seconds, half, "u");
         report("unloaded (open loop at half that)", half, unloaded);
 
-        NodeMetrics before = NodeMetrics.scrape(url);
+        NodeMetrics before = NodeMetrics.scrape(metrics);
         int twice = capacity * 2;
         SmokeBench.Result overload = load.openLoop(twice * seconds, twice, "o");
-        NodeMetrics after = NodeMetrics.scrape(url);
+        NodeMetrics after = NodeMetrics.scrape(metrics);
         report("overload (open loop at twice that)", twice, overload);
 
         double unloadedP99 = p(unloaded.latency(), 99);
@@ -84,7 +86,7 @@ public final class OverloadDrill {
         double refusedP99 = overload.refused().getTotalCount() == 0 ? 0 : p(overload.refused(), 99);
         String audited = before == null
                 ? "audit not checked (no /metrics)"
-                : SmokeBench.awaitAudited(url, before, overload.ok());
+                : SmokeBench.awaitAudited(metrics, before, overload.ok());
         System.out.println();
         System.out.println("drill figures");
         System.out.printf(

@@ -57,6 +57,7 @@ public final class Replay {
         o.put("simulate", ""); // DAYS: simulated transactions instead of the handbook's
         o.put("seed", "42");
         o.put("url", "http://127.0.0.1:8080");
+        o.put("metrics", "http://127.0.0.1:8081"); // the node's admin port: /metrics
         o.put("mode", "http");
         o.put("bootstrap", "127.0.0.1:19092");
         o.put("from", "2018-04-01");
@@ -195,7 +196,7 @@ public final class Replay {
             default -> throw new IllegalArgumentException("--mode is http or kafka");
         };
         LabelSchedule<Tx> schedule = new LabelSchedule<>(Duration.ofDays(Long.parseLong(o.get("label-delay-days"))));
-        URI node = URI.create(o.get("url"));
+        URI node = URI.create(o.get("metrics"));
         NodeMetrics before = NodeMetrics.scrape(node);
         long start = System.nanoTime();
         try (Progress p = new Progress(

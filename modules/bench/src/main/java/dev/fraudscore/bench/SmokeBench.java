@@ -27,7 +27,7 @@ import org.HdrHistogram.Histogram;
  * throughput and latency percentiles. Every request is a new transaction of one of {@code cards} cards at
  * one of {@code terminals} terminals, so the velocity state grows as in real traffic.
  *
- * <pre>SmokeBench --url http://127.0.0.1:8080 --requests 20000 --concurrency 32 --warmup 2000</pre>
+ * <pre>SmokeBench --url http://127.0.0.1:8080 --metrics http://127.0.0.1:8081 --requests 20000 --concurrency 32 --warmup 2000</pre>
  */
 public final class SmokeBench {
     private SmokeBench() {}
@@ -36,6 +36,7 @@ public final class SmokeBench {
         Map<String, String> o = new LinkedHashMap<>();
         String[][] defaults = {
             {"url", "http://127.0.0.1:8080"},
+            {"metrics", "http://127.0.0.1:8081"}, // the node's admin port: /metrics
             {"requests", "20000"},
             {"concurrency", "32"},
             {"warmup", "2000"},
@@ -56,6 +57,7 @@ public final class SmokeBench {
             o.put(args[i].substring(2), args[i + 1]);
         }
         URI url = URI.create(o.get("url"));
+        URI metrics = URI.create(o.get("metrics"));
         int concurrency = Integer.parseInt(o.get("concurrency"));
         int threads = Math.max(1, Math.min(Integer.parseInt(o.get("threads")), concurrency));
         Vertx vertx = Vertx.vertx();
@@ -78,7 +80,7 @@ public final class SmokeBench {
         }
         int requests = Integer.parseInt(o.get("requests"));
         int rate = Integer.parseInt(o.get("rate"));
-        NodeMetrics before = NodeMetrics.scrape(url);
+        NodeMetrics before = NodeMetrics.scrape(metrics);
         long benchCpuBefore = processCpuNanos();
         Result r;
         if (rate > 0) {
@@ -92,9 +94,9 @@ public final class SmokeBench {
                     "measuring: %,d requests, %d concurrent, closed loop, against %s%n", requests, concurrency, url);
             r = load.run(requests, concurrency, "m");
         }
-        NodeMetrics after = NodeMetrics.scrape(url);
+        NodeMetrics after = NodeMetrics.scrape(metrics);
         long benchCpu = processCpuNanos() - benchCpuBefore;
-        String audit = before == null ? null : awaitAudited(url, before, r.ok);
+        String audit = before == null ? null : awaitAudited(metrics, before, r.ok);
         Histogram h = r.latency;
         System.out.printf(
                 "transactions %,d  decided %,d  never decided %,d  attempts by status %s%n",
@@ -142,11 +144,11 @@ public final class SmokeBench {
      * least the number of 200 answers, and says how many landed. Counts every row the node wrote in the
      * meantime, so run it on a node no one else is using.
      */
-    static String awaitAudited(URI url, NodeMetrics before, long accepted) throws InterruptedException {
+    static String awaitAudited(URI metrics, NodeMetrics before, long accepted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         double audited = 0;
         while (System.nanoTime() < deadline) {
-            NodeMetrics now = NodeMetrics.scrape(url);
+            NodeMetrics now = NodeMetrics.scrape(metrics);
             audited = now == null ? audited : now.get(NodeMetrics.AUDITED) - before.get(NodeMetrics.AUDITED);
             if (audited >= accepted) {
                 break;

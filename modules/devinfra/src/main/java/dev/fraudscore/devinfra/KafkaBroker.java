@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,7 +43,38 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker keeping its data in {@code dataDir} (reused when it already holds a broker's log). */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, Duration timeout) throws IOException {
+        return start(dataDir, port, controllerPort, timeout, 0, Map.of());
+    }
+
+    /**
+     * The same broker with a second listener on {@code saslPort} that authenticates clients with SASL PLAIN against
+     * {@code users} (name to password); {@link #bootstrapServers()} is still the PLAINTEXT one, the SASL one is
+     * 127.0.0.1:saslPort. 0: no SASL listener.
+     */
+    public static KafkaBroker start(
+            Path dataDir, int port, int controllerPort, Duration timeout, int saslPort, Map<String, String> users)
+            throws IOException {
         Files.createDirectories(dataDir);
+        String listeners = "PLAINTEXT://127.0.0.1:" + port;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        StringBuilder sasl = new StringBuilder();
+        if (saslPort > 0) {
+            listeners += ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+            protocols += ",SASL_PLAINTEXT:SASL_PLAINTEXT";
+            StringBuilder jaas = new StringBuilder(
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\""
+                            + " password=\"broker\" user_broker=\"broker\"");
+            users.forEach((user, password) -> jaas.append(" user_")
+                    .append(user)
+                    .append("=\"")
+                    .append(password)
+                    .append('"'));
+            sasl.append("sasl.enabled.mechanisms=PLAIN\n")
+                    .append("listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN\n")
+                    .append("listener.name.sasl_plaintext.plain.sasl.jaas.config=")
+                    .append(jaas)
+                    .append(";\n");
+        }
         Path logDir = dataDir.resolve("log");
         Path config = dataDir.resolve("server.properties");
         Files.writeString(
@@ -52,11 +84,11 @@ public final class KafkaBroker implements AutoCloseable {
                         "process.roles=broker,controller",
                         "node.id=1",
                         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "listeners=" + listeners + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                        "advertised.listeners=" + listeners,
                         "controller.listener.names=CONTROLLER",
                         "inter.broker.listener.name=PLAINTEXT",
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "listener.security.protocol.map=" + protocols,
                         "log.dirs=" + logDir.toAbsolutePath(),
                         "num.partitions=4",
                         "offsets.topic.replication.factor=1",
@@ -68,7 +100,7 @@ public final class KafkaBroker implements AutoCloseable {
                         "group.initial.rebalance.delay.ms=0",
                         "auto.create.topics.enable=true",
                         "log.retention.hours=168",
-                        ""));
+                        sasl.toString()));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(
                 java,

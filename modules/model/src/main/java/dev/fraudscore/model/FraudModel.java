@@ -65,7 +65,11 @@ public final class FraudModel implements AutoCloseable {
             throw new ModelLoadException("cannot read model file " + modelPath + ": " + e.getMessage(), e);
         }
         String sha = sha256(bytes);
-        if (meta.modelSha256() != null && !meta.modelSha256().equals(sha)) {
+        if (meta.modelSha256() == null) {
+            throw new ModelLoadException("model metadata " + metadataFile
+                    + " has no modelSha256: a model is loaded only" + " with the checksum of its file");
+        }
+        if (!meta.modelSha256().equals(sha)) {
             throw new ModelLoadException("model file " + modelPath + " has SHA-256 " + sha + " but its metadata says "
                     + meta.modelSha256() + ": corrupt or mismatched");
         }

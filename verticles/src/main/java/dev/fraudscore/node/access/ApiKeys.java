@@ -42,14 +42,33 @@ public final class ApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private volatile Map<String, Client> byHash = Map.of();
+    private volatile Map<String, Client> byName = Map.of();
 
     /** The client a presented key belongs to, or null (unknown or revoked). */
     public Client find(String presentedKey) {
         return byHash.get(hash(presentedKey));
     }
 
+    /**
+     * The client a certificate's CN names (mTLS): the roles of all its keys in force, the rate of its first; null
+     * when it has none (revoking a client's last key locks its certificate out too).
+     */
+    public Client byName(String client) {
+        return byName.get(client);
+    }
+
     void replace(Map<String, Client> snapshot) {
+        Map<String, Client> names = new java.util.HashMap<>();
+        for (Client c : snapshot.values()) {
+            names.merge(c.name(), c, (a, b) -> {
+                Set<Role> roles = java.util.EnumSet.copyOf(a.roles());
+                roles.addAll(b.roles());
+                Client first = a.id() <= b.id() ? a : b;
+                return new Client(first.id(), first.name(), roles, first.ratePerSecond(), first.burst());
+            });
+        }
         this.byHash = Map.copyOf(snapshot);
+        this.byName = Map.copyOf(names);
     }
 
     public int size() {

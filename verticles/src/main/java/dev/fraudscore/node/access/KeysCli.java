@@ -1,13 +1,12 @@
 package dev.fraudscore.node.access;
 
 import dev.fraudscore.domain.TransactionValidator;
+import dev.fraudscore.node.Migrations;
 import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.config.NodeConfig;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Arrays;
@@ -54,8 +53,8 @@ public final class KeysCli {
                 ? postgresUrl
                 : config.postgres().embedded()
                         ? "postgresql://postgres@127.0.0.1:" + config.postgres().embeddedPort() + "/postgres"
-                        : config.postgres().url();
-        dev.fraudscore.node.Migrations.migrate(url); // a key may be created before any node ran
+                        : config.postgres().ownerUrl(); // revoking updates a key: the owner's right
+        Migrations.migrate(url); // a key may be created before any node ran
         try (Connection c = connect(url)) {
             switch (command) {
                 case "create" -> create(c, client, roles, rate, burst);
@@ -137,12 +136,6 @@ public final class KeysCli {
     }
 
     static Connection connect(String uri) throws Exception {
-        URI u = URI.create(uri);
-        String info = u.getUserInfo() == null ? "postgres" : u.getUserInfo();
-        String query = u.getQuery() == null ? "" : "?" + u.getQuery();
-        return DriverManager.getConnection(
-                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath() + query,
-                info.split(":", 2)[0],
-                info.contains(":") ? info.split(":", 2)[1] : "");
+        return Migrations.Jdbc.of(uri).connect();
     }
 }

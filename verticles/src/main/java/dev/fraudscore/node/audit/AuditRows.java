@@ -60,36 +60,23 @@ public final class AuditRows {
     static final int DEGRADED = 22;
     static final int CLIENT = 30;
 
-    /** INSERT .. SELECT .. FROM UNNEST(text arrays): one statement per batch; replays are no-ops. */
-    static final String INSERT = insertSql();
+    /**
+     * One call per batch of {@code audit.record_decisions} (V10): INSERT .. SELECT .. FROM UNNEST of the column
+     * arrays, in the order of {@link #COLUMNS}, as the migration owner, so that the nodes' database role needs no
+     * UPDATE on the audit table. A redelivery or replay changes nothing, except that a scored decision made after a
+     * degraded one (a retry decided afresh) replaces it; a row logged before transaction ids were scoped by client
+     * belongs to the client {@code unscoped}.
+     */
+    static final String INSERT = recordSql();
 
     private AuditRows() {}
 
-    private static String insertSql() {
-        StringJoiner names = new StringJoiner(", ");
-        StringJoiner casts = new StringJoiner(", ");
+    private static String recordSql() {
         StringJoiner params = new StringJoiner(", ");
         for (int i = 0; i < WIDTH; i++) {
-            names.add(COLUMNS[i][0]);
-            // a row logged before transaction ids were scoped by client belongs to no client
-            casts.add(i == CLIENT ? "coalesce(c" + i + ", 'unscoped')" : "c" + i + "::" + COLUMNS[i][1]);
             params.add("$" + (i + 1) + "::text[]");
         }
-        StringJoiner aliases = new StringJoiner(", ");
-        for (int i = 0; i < WIDTH; i++) {
-            aliases.add("c" + i);
-        }
-        StringJoiner updates = new StringJoiner(", ");
-        for (int i = 0; i < WIDTH; i++) {
-            if (i != TRANSACTION_ID && i != EVENT_TIME && i != CLIENT) {
-                updates.add(COLUMNS[i][0] + " = excluded." + COLUMNS[i][0]);
-            }
-        }
-        // one row per transaction: a redelivery or replay changes nothing, except that a scored decision made
-        // after a degraded one (a retry decided afresh) replaces it
-        return "INSERT INTO audit.decisions (" + names + ") SELECT " + casts + " FROM UNNEST(" + params + ") AS r("
-                + aliases + ") ON CONFLICT (transaction_id, client, event_time) DO UPDATE SET " + updates
-                + ", written_at = now() WHERE audit.decisions.degraded AND NOT excluded.degraded";
+        return "SELECT audit.record_decisions(" + params + ")";
     }
 
     public static String[] row(DecisionEvent event) {

@@ -5,7 +5,9 @@ import java.io.Serializable;
 /**
  * A change of the served models that every node applies: {@code kind} is {@code champion},
  * {@code challenger}, {@code challenger-off} or {@code thresholds}; {@code path} names the model metadata
- * (the same path on every node); {@code review}/{@code decline} are the thresholds for {@code thresholds}.
+ * (the same path, inside {@code scoring.modelsDir}, on every node) and {@code sha256} the model file's checksum the
+ * operator expects (null: reload the configured model); {@code review}/{@code decline} are the thresholds for
+ * {@code thresholds}.
  */
-public record ModelChange(String kind, String path, double review, double decline, String originNode)
+public record ModelChange(String kind, String path, String sha256, double review, double decline, String originNode)
         implements Serializable {}

@@ -1,9 +1,11 @@
 package dev.fraudscore.node.cluster;
 
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
@@ -61,6 +63,14 @@ public final class HazelcastSetup {
             c.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(QUORUM, true, quorum)
                     .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
         }
+
+        // Java-serialized objects a member accepts from the network: the platform's and the libraries' own types only
+        // (Hazelcast's built-in blocklist of known gadget classes stays on); anything else is refused unread
+        ClassFilter allowed = new ClassFilter()
+                .addPrefixes("dev.fraudscore.", "io.vertx.", "com.hazelcast.", "java.lang.", "java.util.", "java.time.")
+                .addPrefixes("java.math.", "[");
+        c.getSerializationConfig()
+                .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig().setWhitelist(allowed));
 
         NetworkConfig network = c.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);

@@ -136,9 +136,28 @@ public final class ConfigLoader {
         return s.toString();
     }
 
+    /** {@code FRAUD_KAFKA_PROPERTIES_SASL_MECHANISM=PLAIN} sets the Kafka client property {@code sasl.mechanism}. */
+    static final String KAFKA_PROPERTIES_ENV = ENV_PREFIX + "KAFKA_PROPERTIES_";
+
     private static void applyEnv(JsonObject config, Map<String, String> env, String prefix) {
         List<String> known = new ArrayList<>();
         collectEnv(config, prefix, env, known);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(KAFKA_PROPERTIES_ENV) && e.getKey().length() > KAFKA_PROPERTIES_ENV.length()) {
+                String property = e.getKey()
+                        .substring(KAFKA_PROPERTIES_ENV.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+                JsonObject kafka = config.getJsonObject("kafka");
+                JsonObject properties = kafka.getJsonObject("properties");
+                if (properties == null) {
+                    properties = new JsonObject();
+                    kafka.put("properties", properties);
+                }
+                properties.put(property, e.getValue());
+                known.add(e.getKey());
+            }
+        }
         for (String name : env.keySet()) {
             if (name.startsWith(ENV_PREFIX) && !known.contains(name) && !NON_CONFIG_ENV.contains(name)) {
                 throw new ConfigException(

@@ -58,7 +58,25 @@ public record NodeConfig(
             long maxEventTimeSkewMs,
             boolean trustStreamEventTime) {}
 
-    public record Http(String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs) {}
+    public record Http(
+            String host, int port, int instances, int maxBodyBytes, long requestTimeoutMs, Tls tls, Limits limits) {}
+
+    /**
+     * HTTPS on the public port: PEM certificate chain and key (both empty: plain HTTP); {@code clientCaPath} (PEM):
+     * every client must present a certificate signed by it (mTLS), and its subject's CN names the API client.
+     */
+    public record Tls(String certPath, String keyPath, String clientCaPath) {
+        public boolean enabled() {
+            return !certPath.isBlank();
+        }
+
+        public boolean mutual() {
+            return enabled() && !clientCaPath.isBlank();
+        }
+    }
+
+    /** Deadlines of every HTTP server against clients that hold connections open ({@code http.*}). */
+    public record Limits(long headerTimeoutMs, long requestReadTimeoutMs, int idleTimeoutSeconds) {}
 
     public record Admission(
             boolean adaptive,
@@ -92,6 +110,8 @@ public record NodeConfig(
             boolean createTopics,
             int partitions,
             int replicationFactor,
+            int minInsyncReplicas,
+            Map<String, String> properties,
             Topics topics) {
         public boolean embedded() {
             return bootstrapServers.isBlank();
@@ -117,17 +137,28 @@ public record NodeConfig(
                     createTopics,
                     partitions,
                     replicationFactor,
+                    minInsyncReplicas,
+                    properties,
                     topics);
         }
     }
 
-    public record Postgres(String url, int embeddedPort, Path embeddedDataDir) {
+    /**
+     * {@code url}: what the node connects as (the {@code fraud_writer} role in production); {@code migrationUrl}: who
+     * runs the migrations and owns the tables (empty: {@code url}).
+     */
+    public record Postgres(String url, String migrationUrl, int embeddedPort, Path embeddedDataDir) {
         public boolean embedded() {
             return url.isBlank();
         }
 
+        /** The migration owner's URI. */
+        public String ownerUrl() {
+            return migrationUrl.isBlank() ? url : migrationUrl;
+        }
+
         public Postgres withUrl(String u) {
-            return new Postgres(u, embeddedPort, embeddedDataDir);
+            return new Postgres(u, migrationUrl, embeddedPort, embeddedDataDir);
         }
     }
 
@@ -158,6 +189,7 @@ public record NodeConfig(
     public record Scoring(
             int instances,
             Path modelPath,
+            Path modelsDir,
             Path challengerPath,
             int workerPoolSize,
             int batchMaxSize,
@@ -217,7 +249,19 @@ public record NodeConfig(
                 h.port("port"),
                 h.integer("instances", 0, 256),
                 h.integer("maxBodyBytes", 256, 10 << 20),
-                h.longValue("requestTimeoutMs", 1, 60_000));
+                h.longValue("requestTimeoutMs", 1, 60_000),
+                tls(h.section("tls")),
+                new Limits(
+                        h.longValue("headerTimeoutMs", 100, 600_000),
+                        h.longValue("requestReadTimeoutMs", 100, 600_000),
+                        h.integer("idleTimeoutSeconds", 1, 86_400)));
+
+        if (http.limits().requestReadTimeoutMs() < http.requestTimeoutMs()) {
+            throw new ConfigException(
+                    h.key("requestReadTimeoutMs"),
+                    "must be at least http.requestTimeoutMs (" + http.requestTimeoutMs()
+                            + "): a decision in time must not have its connection closed");
+        }
 
         Settings am = Settings.of(root, "admission");
         int maxLimit = am.integer("maxLimit", 1, 1_000_000);
@@ -262,6 +306,8 @@ public record NodeConfig(
                 k.bool("createTopics"),
                 k.integer("partitions", 1, 10_000),
                 k.integer("replicationFactor", 1, 16),
+                k.integer("minInsyncReplicas", 1, 16),
+                kafkaProperties(k.section("properties")),
                 new Topics(
                         kt.nonEmpty("transactions"),
                         kt.nonEmpty("decisions"),
@@ -274,8 +320,16 @@ public record NodeConfig(
         if (!url.isBlank() && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
             throw new ConfigException(p.key("url"), "must be a postgresql://user[:password]@host:port/database URI");
         }
+        String migrationUrl = p.string("migrationUrl").trim();
+        if (!migrationUrl.isBlank()
+                && !migrationUrl.startsWith("postgresql://")
+                && !migrationUrl.startsWith("postgres://")) {
+            throw new ConfigException(
+                    p.key("migrationUrl"), "must be a postgresql://user[:password]@host:port/database URI");
+        }
         Postgres postgres = new Postgres(
                 url,
+                migrationUrl,
                 p.section("embedded").port("port"),
                 Path.of(p.section("embedded").nonEmpty("dataDir")));
 
@@ -327,6 +381,7 @@ public record NodeConfig(
         Scoring scoring = new Scoring(
                 s.integer("instances", 1, 256),
                 Path.of(s.nonEmpty("modelPath")),
+                Path.of(s.nonEmpty("modelsDir")),
                 s.string("challengerPath").isBlank() ? null : Path.of(s.string("challengerPath")),
                 s.integer("workerPoolSize", 1, 256),
                 batchMaxSize,
@@ -425,6 +480,34 @@ public record NodeConfig(
                 audit,
                 health,
                 security);
+    }
+
+    /** {@code kafka.properties}: passed as they are to every Kafka client (SASL_SSL and the like). */
+    private static Map<String, String> kafkaProperties(Settings p) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (String key : p.keys()) {
+            m.put(key, p.string(key));
+        }
+        return Map.copyOf(m);
+    }
+
+    private static Tls tls(Settings t) {
+        Tls tls = new Tls(
+                t.string("certPath").trim(),
+                t.string("keyPath").trim(),
+                t.string("clientCaPath").trim());
+        if (tls.certPath().isBlank() != tls.keyPath().isBlank()) {
+            throw new ConfigException(t.key("keyPath"), "http.tls.certPath and http.tls.keyPath go together");
+        }
+        if (!tls.enabled() && !tls.clientCaPath().isBlank()) {
+            throw new ConfigException(t.key("clientCaPath"), "client certificates need HTTPS: set http.tls.certPath");
+        }
+        for (String file : new String[] {tls.certPath(), tls.keyPath(), tls.clientCaPath()}) {
+            if (!file.isBlank() && !java.nio.file.Files.isReadable(Path.of(file))) {
+                throw new ConfigException(t.key("certPath"), "cannot read " + file);
+            }
+        }
+        return tls;
     }
 
     /** Event loops the node runs: the configured number, else Vert.x's default (2 x cores). */

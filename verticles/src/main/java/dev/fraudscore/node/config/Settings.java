@@ -24,6 +24,11 @@ final class Settings {
         return new Settings(json.getJsonObject(name, new JsonObject()), prefix + name + ".");
     }
 
+    /** The keys of this section. */
+    java.util.Set<String> keys() {
+        return json.fieldNames();
+    }
+
     String string(String key) {
         Object v = json.getValue(key);
         return v == null ? "" : String.valueOf(v);

@@ -9,6 +9,7 @@ import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.NodeConfig;
+import dev.fraudscore.node.kafka.KafkaClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -74,13 +75,8 @@ public final class HealthVerticle extends VerticleBase {
         String timeout = Long.toString(Math.max(config.timeoutMs(), 1000));
         kafka = KafkaAdminClient.create(
                 vertx,
-                Map.of(
-                        "bootstrap.servers",
-                        kafkaConfig.bootstrapServers(),
-                        "request.timeout.ms",
-                        timeout,
-                        "default.api.timeout.ms",
-                        timeout));
+                KafkaClients.admin(
+                        kafkaConfig, Map.of("request.timeout.ms", timeout, "default.api.timeout.ms", timeout)));
         probeDelivery = new DeliveryOptions().setSendTimeout(config.timeoutMs()).setLocalOnly(true);
         vertx.setPeriodic(0, config.intervalMs(), id -> check());
         return Future.succeededFuture();

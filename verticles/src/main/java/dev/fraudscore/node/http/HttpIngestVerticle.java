@@ -35,7 +35,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -105,13 +104,9 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .handler(access.require(Role.LABEL))
                 .handler(body)
                 .handler(this::label);
+        // the load balancer's probes; the details (/health) and /metrics are on the admin port only
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
-        router.get("/health")
-                .handler(ctx -> ctx.response()
-                        .putHeader("Content-Type", "application/json")
-                        .end(health.json().put("node", nodeId).encode()));
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         HttpErrors.install(router, config.maxBodyBytes());
         overloadedBody = Buffer.buffer(ApiError.of(
                         Failure.OVERLOADED,
@@ -119,8 +114,8 @@ public final class HttpIngestVerticle extends VerticleBase {
                         "the node is at its limit of decisions in progress; retry with the same transactionId")
                 .json()
                 .encode());
-        server = vertx.createHttpServer();
-        return server.requestHandler(router).listen(config.port(), config.host());
+        server = vertx.createHttpServer(Servers.options(config.host(), config.port(), config.tls(), config.limits()));
+        return Servers.guard(vertx, server, router, config.limits(), registry).listen();
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */
@@ -130,7 +125,7 @@ public final class HttpIngestVerticle extends VerticleBase {
 
     private void ready(RoutingContext ctx) {
         boolean ready = health.ready();
-        JsonObject body = health.json().put("node", nodeId);
+        JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("node", nodeId);
         ctx.response()
                 .setStatusCode(ready ? 200 : 503)
                 .putHeader("Content-Type", "application/json")

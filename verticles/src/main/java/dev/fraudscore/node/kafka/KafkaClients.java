@@ -4,7 +4,10 @@ import dev.fraudscore.node.config.NodeConfig;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Kafka client settings shared by the node's producers and consumers. */
+/**
+ * Kafka client settings shared by the node's producers, consumers and admin clients; {@code kafka.properties} (security
+ * settings such as SASL_SSL) are added to every one of them.
+ */
 public final class KafkaClients {
     private KafkaClients() {}
 
@@ -20,6 +23,7 @@ public final class KafkaClients {
         c.put("linger.ms", "2");
         c.put("compression.type", "lz4");
         c.put("delivery.timeout.ms", Long.toString(kafka.deliveryTimeoutMs()));
+        c.putAll(kafka.properties());
         return c;
     }
 
@@ -37,6 +41,15 @@ public final class KafkaClients {
         // a node that dies loses its partitions to the survivors within seconds, not the default 45
         c.put("session.timeout.ms", Long.toString(kafka.sessionTimeoutMs()));
         c.put("heartbeat.interval.ms", Long.toString(Math.max(1000, kafka.sessionTimeoutMs() / 5)));
+        c.putAll(kafka.properties());
+        return c;
+    }
+
+    /** An admin client's settings: the bootstrap servers, {@code extra}, then {@code kafka.properties}. */
+    public static Map<String, String> admin(NodeConfig.Kafka kafka, Map<String, String> extra) {
+        Map<String, String> c = new HashMap<>(extra);
+        c.put("bootstrap.servers", kafka.bootstrapServers());
+        c.putAll(kafka.properties());
         return c;
     }
 }

@@ -2,6 +2,7 @@ package dev.fraudscore.node.kafka;
 
 import dev.fraudscore.node.config.NodeConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +25,13 @@ public final class KafkaTopics {
             return;
         }
         NodeConfig.Topics t = kafka.topics();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(new HashMap<String, Object>(KafkaClients.admin(kafka, Map.of())))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String name : List.of(t.transactions(), t.decisions(), t.alerts(), t.dlq(), t.labels())) {
                 if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, kafka.partitions(), (short) kafka.replicationFactor()));
+                    missing.add(new NewTopic(name, kafka.partitions(), (short) kafka.replicationFactor())
+                            .configs(Map.of("min.insync.replicas", Integer.toString(kafka.minInsyncReplicas()))));
                 }
             }
             if (missing.isEmpty()) {

@@ -71,9 +71,12 @@ public final class ModelHolder {
         return challenger;
     }
 
-    /** Loads a new champion (blocking); the old one keeps serving if this throws. Returns the new one. */
-    public synchronized Served promote(Path metadata) throws ModelLoadException {
-        Served next = withOverride(load(metadata, decisionConfig));
+    /**
+     * Loads a new champion (blocking); the old one keeps serving if this throws. {@code sha256}: the model file's
+     * checksum the operator expects (null: the one its metadata records). Returns the new one.
+     */
+    public synchronized Served promote(Path metadata, String sha256) throws ModelLoadException {
+        Served next = withOverride(checked(load(metadata, decisionConfig), sha256));
         Served old = champion;
         champion = next;
         LOG.info("champion model {} -> {}", old.version(), next.version());
@@ -82,8 +85,8 @@ public final class ModelHolder {
     }
 
     /** Loads a challenger to score in shadow (blocking), or removes it when {@code metadata} is null. */
-    public synchronized Served shadow(Path metadata) throws ModelLoadException {
-        Served next = metadata == null ? null : withOverride(load(metadata, decisionConfig));
+    public synchronized Served shadow(Path metadata, String sha256) throws ModelLoadException {
+        Served next = metadata == null ? null : withOverride(checked(load(metadata, decisionConfig), sha256));
         Served old = challenger;
         challenger = next;
         LOG.info(
@@ -94,6 +97,16 @@ public final class ModelHolder {
             retire(old);
         }
         return next;
+    }
+
+    private static Served checked(Served loaded, String sha256) throws ModelLoadException {
+        String actual = loaded.model().metadata().modelSha256();
+        if (sha256 != null && !sha256.equals(actual)) {
+            loaded.model().close();
+            throw new ModelLoadException("model file of " + loaded.version() + " has SHA-256 " + actual + ", not the "
+                    + sha256 + " the request names");
+        }
+        return loaded;
     }
 
     /** New thresholds for every decision from now on, kept across later model swaps. */

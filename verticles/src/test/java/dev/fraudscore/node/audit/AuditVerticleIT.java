@@ -66,7 +66,7 @@ class AuditVerticleIT {
     private static Future<String> deploy(Vertx vertx, DecisionLog log) {
         return vertx.deployVerticle(new AuditVerticle(
                 config(log.dir(), log.maxBytes()),
-                new NodeConfig.Postgres(url, 0, log.dir()),
+                new NodeConfig.Postgres(url, "", 0, log.dir()),
                 "audit-it",
                 log,
                 new SimpleMeterRegistry()));

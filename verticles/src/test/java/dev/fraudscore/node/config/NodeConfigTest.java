@@ -51,6 +51,23 @@ class NodeConfigTest {
     }
 
     @Test
+    void kafkaClientPropertiesPassThroughFromTheEnvironment() {
+        NodeConfig c = NodeConfig.load(
+                null,
+                Map.of(
+                        "FRAUD_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL",
+                        "FRAUD_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512"));
+        assertEquals("SASL_SSL", c.kafka().properties().get("security.protocol"));
+        assertEquals(
+                "SCRAM-SHA-512",
+                dev.fraudscore.node.kafka.KafkaClients.consumer(c.kafka(), "x").get("sasl.mechanism"));
+        assertEquals(
+                "SASL_SSL",
+                dev.fraudscore.node.kafka.KafkaClients.admin(c.kafka(), Map.of())
+                        .get("security.protocol"));
+    }
+
+    @Test
     void fileThenEnvironmentOverrideDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("node.yaml");
         Files.writeString(

@@ -58,7 +58,8 @@ class ScoringVerticleTest {
     }
 
     private static NodeConfig.Scoring scoring(int pool, int batchMaxSize, int queueMaxSize) {
-        return new NodeConfig.Scoring(1, MODEL, null, pool, batchMaxSize, 0, queueMaxSize, 30_000, 3);
+        return new NodeConfig.Scoring(
+                1, MODEL, MODEL.getParent(), null, pool, batchMaxSize, 0, queueMaxSize, 30_000, 3);
     }
 
     private static Future<String> deploy(Vertx vertx, NodeConfig.Scoring config) {

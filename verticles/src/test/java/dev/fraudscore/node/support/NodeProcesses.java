@@ -79,6 +79,7 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_HTTP_HOST", "127.0.0.1");
         env.put("FRAUD_HTTP_PORT", Integer.toString(httpPorts[i]));
         env.put("FRAUD_HTTP_REQUEST_TIMEOUT_MS", "20000");
+        env.put("FRAUD_HTTP_REQUEST_READ_TIMEOUT_MS", "30000");
         // a fixed, high admission limit: the test's bursts must not be refused
         env.put("FRAUD_ADMISSION_ADAPTIVE", "false");
         env.put("FRAUD_ADMISSION_MAX_LIMIT", "10000");
@@ -95,6 +96,7 @@ public final class NodeProcesses implements AutoCloseable {
         env.put("FRAUD_AUDIT_LOG_DIR", logs.resolve("audit-log-" + i).toString());
         env.put("FRAUD_SECURITY_KEYS_DIR", keysDir().toString());
         env.put("FRAUD_SCORING_MODEL_PATH", new File("../models/fraud-model.json").getAbsolutePath());
+        env.put("FRAUD_SCORING_MODELS_DIR", System.getProperty("java.io.tmpdir")); // ClusterIT's variants
         env.put("FRAUD_FEATURES_TIMEOUT_MS", "5000");
         env.put("FRAUD_IDEMPOTENCY_TIMEOUT_MS", "5000");
         env.put("FRAUD_IDEMPOTENCY_HTTP_STALE_AFTER_MS", "20500");

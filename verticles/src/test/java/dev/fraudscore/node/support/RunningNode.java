@@ -21,6 +21,11 @@ public record RunningNode(FraudNode node, Http http, Db db) implements AutoClose
                 new Db(node.config().postgres().url()));
     }
 
+    /** A client of the node's admin and operations port: /metrics, /health, the admin API (admin key). */
+    public Http ops() {
+        return new Http(node.adminPort(), node.config().security().keysDir());
+    }
+
     @Override
     public void close() throws Exception {
         db.close();

@@ -49,12 +49,14 @@ public final class TestNode {
                 .put("port", hzPort)
                 .put("members", new JsonArray().add("127.0.0.1:" + hzPort));
         c.getJsonObject("scoring")
-                .put("modelPath", Path.of("../models/fraud-model.json").toString());
+                .put("modelPath", Path.of("../models/fraud-model.json").toString())
+                // the model tests load variants they write under @TempDir
+                .put("modelsDir", System.getProperty("java.io.tmpdir"));
         // correctness tests on a cold JVM on a shared 2-core machine: deadlines far above any warm latency
         c.getJsonObject("features").put("timeoutMs", 5000);
         c.getJsonObject("idempotency").put("timeoutMs", 5000).put("httpStaleAfterMs", 20_500);
         c.getJsonObject("scoring").put("timeoutMs", 5000);
-        c.getJsonObject("http").put("requestTimeoutMs", 20000);
+        c.getJsonObject("http").put("requestTimeoutMs", 20000).put("requestReadTimeoutMs", 30000);
         c.getJsonObject("audit")
                 .put("logDir", Files.createTempDirectory("audit-log").toString())
                 .put("maxDelayMs", 20);

@@ -1,0 +1,127 @@
+package dev.fraudscore.node.http;
+
+import dev.fraudscore.node.config.NodeConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every HTTP server of a node shares: HTTPS when a certificate is configured (client certificates required
+ * when a client CA is), and deadlines against clients that hold connections open (slowloris):
+ *
+ * <ul>
+ *   <li>a connection that sends nothing for {@code headerTimeoutMs} is closed (Vert.x's read-idle timeout; also the
+ *       TLS handshake deadline), so a client dribbling a request must send a byte at least that often;
+ *   <li>a request must be read whole and answered within {@code requestReadTimeoutMs} of its headers, and the next
+ *       request's headers must arrive within {@code idleTimeoutSeconds} of the previous answer, else the connection
+ *       is closed and counted ({@code fraud_http_connections_closed_total{reason}});
+ *   <li>Vert.x does not expose a deadline on the first request's headers as a whole: a client sending one header
+ *       byte per {@code headerTimeoutMs} holds a connection until then. The balancer's header deadline
+ *       ({@code timeout http-request} in ops/haproxy) bounds it in a deployment.
+ * </ul>
+ */
+public final class Servers {
+    private Servers() {}
+
+    /** The server options for {@code host:port}: TLS from {@code tls} (null: plain HTTP), idle timeout. */
+    public static HttpServerOptions options(String host, int port, NodeConfig.Tls tls, NodeConfig.Limits limits) {
+        HttpServerOptions o = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutSeconds() * 1000L))
+                .setReadIdleTimeout((int) limits.headerTimeoutMs());
+        if (tls != null && tls.enabled()) {
+            o.setSsl(true)
+                    .setSslHandshakeTimeout(limits.headerTimeoutMs())
+                    .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+                    .setKeyCertOptions(
+                            new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+            if (tls.mutual()) {
+                o.setClientAuth(ClientAuth.REQUIRED)
+                        .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaPath()));
+            }
+        }
+        return o;
+    }
+
+    /** Installs the read deadlines on {@code server} in front of {@code router}; call once, before listen. */
+    public static HttpServer guard(
+            Vertx vertx, HttpServer server, Router router, NodeConfig.Limits limits, MeterRegistry registry) {
+        Deadlines d = new Deadlines(vertx, limits, registry);
+        // first of all routes: once a request is answered, the connection has idleTimeoutSeconds for the next one
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            HttpConnection connection = ctx.request().connection();
+            ctx.addEndHandler(v -> d.answered(connection));
+            ctx.next();
+        });
+        return server.connectionHandler(d::opened).requestHandler(request -> {
+            d.requestStarted(request.connection());
+            router.handle(request);
+        });
+    }
+
+    /** One timer per connection (the server's verticle owns them all: one event loop, no locking). */
+    private static final class Deadlines {
+        private final Vertx vertx;
+        private final NodeConfig.Limits limits;
+        private final Map<HttpConnection, Long> timers = new HashMap<>();
+        private final Counter slowHeaders;
+        private final Counter slowRequest;
+
+        Deadlines(Vertx vertx, NodeConfig.Limits limits, MeterRegistry registry) {
+            this.vertx = vertx;
+            this.limits = limits;
+            this.slowHeaders = closed(registry, "header_timeout");
+            this.slowRequest = closed(registry, "request_timeout");
+        }
+
+        private static Counter closed(MeterRegistry registry, String reason) {
+            return Counter.builder("fraud.http.connections.closed")
+                    .description("connections closed for being too slow to send a request (slowloris)")
+                    .tag("reason", reason)
+                    .register(registry);
+        }
+
+        /** Vert.x reports an HTTP/1 connection with its first request (then {@link #requestStarted} follows). */
+        void opened(HttpConnection connection) {
+            connection.closeHandler(v -> cancel(connection));
+        }
+
+        void requestStarted(HttpConnection connection) {
+            arm(connection, limits.requestReadTimeoutMs(), slowRequest);
+        }
+
+        void answered(HttpConnection connection) {
+            arm(connection, limits.idleTimeoutSeconds() * 1000L, slowHeaders);
+        }
+
+        private void arm(HttpConnection connection, long ms, Counter reason) {
+            cancel(connection);
+            Handler<Long> expire = id -> {
+                timers.remove(connection);
+                reason.increment();
+                connection.close();
+            };
+            timers.put(connection, vertx.setTimer(ms, expire));
+        }
+
+        private void cancel(HttpConnection connection) {
+            Long id = timers.remove(connection);
+            if (id != null) {
+                vertx.cancelTimer(id);
+            }
+        }
+    }
+}
