@@ -346,19 +346,21 @@ public final class FraudNode implements AutoCloseable {
         String host = config.http().host().equals("0.0.0.0")
                 ? "127.0.0.1"
                 : config.http().host();
-        String base = "http://" + host + ":" + httpPort;
+        String base = (config.http().tls().enabled() ? "https://" : "http://") + host + ":" + httpPort;
+        String ops = "http://" + config.admin().host() + ":" + adminPort;
         return String.join(
                 "\n",
                 "",
                 "fraudscore node " + config.nodeId() + " is ready",
-                "  model        " + models.champion().version() + "   (admin: http://"
-                        + config.admin().host() + ":" + adminPort + "/admin/models)",
-                "  HTTP         " + base + HttpIngestVerticle.AUTHORIZE_CHECK + "   (metrics: " + base + "/metrics)",
+                "  model        " + models.champion().version() + "   (admin: " + ops + "/admin/models)",
+                "  HTTP         " + base + HttpIngestVerticle.AUTHORIZE_CHECK
+                        + (config.http().tls().mutual() ? "   (client certificates required)" : ""),
+                "  operations   " + ops + "/metrics, " + ops + "/health   (admin port: keep it private)",
                 "  Kafka        " + config.kafka().bootstrapServers() + "  topics: "
                         + config.kafka().topics(),
                 "  PostgreSQL   " + config.postgres().url().replaceAll(":[^:@/]+@", ":***@") + "  (audit.decisions)",
                 "",
-                "  API keys     " + config.security().keysDir() + "/<role>.key (decide, label, analyst, admin;"
+                "  API keys     " + config.security().keysDir() + "/<role>.key (decide, label, analyst, admin, replay;"
                         + " ops/keys.sh creates, lists and revokes keys)",
                 "",
                 "Try it:",

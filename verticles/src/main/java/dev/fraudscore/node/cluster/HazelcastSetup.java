@@ -1,5 +1,6 @@
 package dev.fraudscore.node.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
@@ -10,7 +11,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
@@ -21,8 +22,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The Hazelcast member each node embeds: vertx-hazelcast's default config (which carries the maps
- * Vert.x itself needs), TCP-IP join on the configured members with multicast and auto-detection off,
- * and the platform's maps with synchronous backups and expiry.
+ * Vert.x itself needs), TCP-IP join on the configured members with multicast and auto-detection off, a member
+ * endpoint only (no Hazelcast client can connect), a Java deserialization allow-list, and the platform's maps with
+ * synchronous backups and expiry.
  */
 public final class HazelcastSetup {
     /** The split-brain protection of the velocity and idempotency maps. */
@@ -64,24 +66,31 @@ public final class HazelcastSetup {
                     .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
         }
 
-        // Java-serialized objects a member accepts from the network: the platform's and the libraries' own types only
-        // (Hazelcast's built-in blocklist of known gadget classes stays on); anything else is refused unread
+        // Java-serialized objects a member accepts from the network: the platform's and the libraries' own types and
+        // JDK value types only; anything else is refused unread. Hazelcast's defaults are off: they allow every java.*
+        // class (its gadget blocklist is then moot: nothing outside the list is resolved)
         ClassFilter allowed = new ClassFilter()
                 .addPrefixes("dev.fraudscore.", "io.vertx.", "com.hazelcast.", "java.lang.", "java.util.", "java.time.")
                 .addPrefixes("java.math.", "[");
         c.getSerializationConfig()
-                .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig().setWhitelist(allowed));
+                .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
+                        .setDefaultsDisabled(true)
+                        .setWhitelist(allowed));
 
-        NetworkConfig network = c.getNetworkConfig();
-        network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
+        // members only: the advanced network with a member endpoint and no client endpoint, so that no Hazelcast
+        // client (which would need no membership to read and change every map) can connect to a node
+        AdvancedNetworkConfig network = c.getAdvancedNetworkConfig().setEnabled(true);
+        ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+        member.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
         if (cluster.host().equals("*")) {
             // containers: the address is not known in advance; bind every interface
             c.setProperty("hazelcast.socket.bind.any", "true");
-            network.getInterfaces().setEnabled(false);
+            member.getInterfaces().setEnabled(false);
         } else {
             c.setProperty("hazelcast.socket.bind.any", "false");
-            network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+            member.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
         }
+        network.setMemberEndpointConfig(member);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
