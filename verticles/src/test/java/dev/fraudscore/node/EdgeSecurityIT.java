@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The public edge and the admin port of a real node: HTTPS with client certificates required (mTLS), a certificate's
@@ -41,6 +40,7 @@ class EdgeSecurityIT {
     private static SelfSignedCertificate server;
     private static SelfSignedCertificate pspCert;
     private static SelfSignedCertificate strangerCert;
+    private static Path modelsDir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,7 +48,10 @@ class EdgeSecurityIT {
         pspCert = SelfSignedCertificate.create("psp-tls");
         strangerCert = SelfSignedCertificate.create("psp-other");
         // the client CA: psp-tls's own (self-signed) certificate; psp-other's is signed by nobody the node trusts
+        // a directory of its own: a checkout under java.io.tmpdir would be inside that one
+        modelsDir = Files.createTempDirectory("edge-models");
         it = RunningNode.start("edge_it", c -> {
+            c.getJsonObject("scoring").put("modelsDir", modelsDir.toString());
             c.getJsonObject("http")
                     .put("headerTimeoutMs", 1000)
                     .put("requestTimeoutMs", 5000)
@@ -149,6 +152,35 @@ class EdgeSecurityIT {
     }
 
     @Test
+    void aConnectionThatDribblesItsHeadersIsClosedAtTheHeaderDeadline() throws Exception {
+        // one header byte every 300 ms: never idle, but its head is not complete within headerTimeoutMs (1 s here)
+        try (Socket socket = new Socket("127.0.0.1", it.node().adminPort())) {
+            socket.setSoTimeout(300);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /health HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            boolean closed = false;
+            for (int i = 0; i < 400 && !closed; i++) {
+                try {
+                    out.write('a');
+                    out.flush();
+                    closed = in.read() == -1;
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing yet: keep dribbling
+                } catch (java.io.IOException e) {
+                    closed = true; // reset by the node
+                }
+            }
+            assertTrue(closed, "the node closed the dribbling connection");
+        }
+        PrometheusText metrics = PrometheusText.parse(it.ops().get("/metrics").body());
+        assertTrue(
+                metrics.samples("fraud_http_connections_closed_total").stream()
+                        .anyMatch(s -> "header_timeout".equals(s.label("reason")) && s.value() >= 1),
+                "counted: " + metrics.samples("fraud_http_connections_closed_total"));
+    }
+
+    @Test
     void aRequestWhoseBodyTricklesIsClosedAtItsDeadline() throws Exception {
         // one byte every 300 ms keeps the connection from being idle; the request deadline (5 s here) closes it
         try (Socket socket = new Socket("127.0.0.1", it.node().adminPort())) {
@@ -181,10 +213,11 @@ class EdgeSecurityIT {
     }
 
     @Test
-    void modelsLoadOnlyFromTheModelsDirectoryWithTheirSha256(@TempDir Path dir) throws Exception {
+    void modelsLoadOnlyFromTheModelsDirectoryWithTheirSha256() throws Exception {
+        Path dir = Files.createDirectories(modelsDir.resolve("edge-variant"));
         Http admin = it.ops();
         String sha = new JsonObject(Files.readString(SERVED)).getString("modelSha256");
-        // the served model's own directory is not the configured models directory (java.io.tmpdir in tests)
+        // the served model's own directory is not the configured models directory
         HttpResponse<String> outside = admin.post(
                 "/admin/models/champion",
                 "application/json",

@@ -48,17 +48,28 @@ public final class DecisionMeters {
                             .tag("instance", instance)
                             .register(registry));
         }
+        // exported at 0 from the start, so that a rate over them (a dashboard, an alert) exists before the first one
+        for (String reason : new String[] {
+            DecisionPolicy.IDEMPOTENCY_UNAVAILABLE,
+            DecisionPolicy.FEATURES_UNAVAILABLE,
+            DecisionPolicy.SCORING_UNAVAILABLE
+        }) {
+            degradedCounter(reason);
+        }
+    }
+
+    private Counter degradedCounter(String reason) {
+        return degraded.computeIfAbsent(
+                reason,
+                r -> Counter.builder("fraud.decisions.degraded")
+                        .description("decisions made without a score because a dependency failed, by reason")
+                        .tag("reason", r)
+                        .register(registry));
     }
 
     /** A degraded decision, by the dependency that failed. */
     public void degraded(String reason) {
-        degraded.computeIfAbsent(
-                        reason,
-                        r -> Counter.builder("fraud.decisions.degraded")
-                                .description("decisions made without a score because a dependency failed, by reason")
-                                .tag("reason", r)
-                                .register(registry))
-                .increment();
+        degradedCounter(reason).increment();
     }
 
     /** A decision made (not a replayed one). */

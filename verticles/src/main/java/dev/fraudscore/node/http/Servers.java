@@ -18,17 +18,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What every HTTP server of a node shares: HTTPS when a certificate is configured (client certificates required
- * when a client CA is), and deadlines against clients that hold connections open (slowloris):
+ * when a client CA is), HTTP/1.1 only (no cleartext HTTP/2 upgrade: Vert.x then reports each connection as it opens),
+ * and deadlines against clients that hold connections open (slowloris), each closing the connection and counted
+ * ({@code fraud_http_connections_closed_total{reason}}):
  *
  * <ul>
- *   <li>a connection that sends nothing for {@code headerTimeoutMs} is closed (Vert.x's read-idle timeout; also the
- *       TLS handshake deadline), so a client dribbling a request must send a byte at least that often;
- *   <li>a request must be read whole and answered within {@code requestReadTimeoutMs} of its headers, and the next
- *       request's headers must arrive within {@code idleTimeoutSeconds} of the previous answer, else the connection
- *       is closed and counted ({@code fraud_http_connections_closed_total{reason}});
- *   <li>Vert.x does not expose a deadline on the first request's headers as a whole: a client sending one header
- *       byte per {@code headerTimeoutMs} holds a connection until then. The balancer's header deadline
- *       ({@code timeout http-request} in ops/haproxy) bounds it in a deployment.
+ *   <li>a new connection must deliver a whole request head within {@code headerTimeoutMs} (a client dribbling its
+ *       headers a byte at a time is closed then), and a TLS handshake must end within it;
+ *   <li>a request must be read whole and answered within {@code requestReadTimeoutMs} of its head;
+ *   <li>the next request's head must arrive within {@code idleTimeoutSeconds} of the previous answer (Vert.x's idle
+ *       timeout, the same length, closes a connection silent both ways that long).
  * </ul>
  */
 public final class Servers {
@@ -39,9 +38,9 @@ public final class Servers {
         HttpServerOptions o = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
+                .setHttp2ClearTextEnabled(false)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutSeconds() * 1000L))
-                .setReadIdleTimeout((int) limits.headerTimeoutMs());
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutSeconds() * 1000L));
         if (tls != null && tls.enabled()) {
             o.setSsl(true)
                     .setSslHandshakeTimeout(limits.headerTimeoutMs())
@@ -94,8 +93,9 @@ public final class Servers {
                     .register(registry);
         }
 
-        /** Vert.x reports an HTTP/1 connection with its first request (then {@link #requestStarted} follows). */
+        /** A new connection (reported as it opens: no h2c upgrade detection): its first head is due. */
         void opened(HttpConnection connection) {
+            arm(connection, limits.headerTimeoutMs(), slowHeaders);
             connection.closeHandler(v -> cancel(connection));
         }
 
