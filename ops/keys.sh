@@ -3,7 +3,8 @@
 #   ops/keys.sh create --client acquirer-eu --roles decide,label    prints the new key once
 #   ops/keys.sh list
 #   ops/keys.sh revoke ID                                            every node refuses it within security.refreshMs
-# Roles: decide (authorize-check), label (labels), analyst (read-only analyst API), admin (models, thresholds).
+# Roles: decide (authorize-check), label (labels), analyst (read-only analyst API), admin (models, thresholds),
+#        replay (event times used as sent; with decide). Connects as the schema owner (postgres.migrationUrl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ops/lib/java.sh

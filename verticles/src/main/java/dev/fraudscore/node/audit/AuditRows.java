@@ -132,6 +132,15 @@ public final class AuditRows {
         return json.encode();
     }
 
+    /** The column names, in the order of a row's values. */
+    static List<String> names() {
+        List<String> names = new java.util.ArrayList<>(WIDTH);
+        for (String[] c : COLUMNS) {
+            names.add(c[0]);
+        }
+        return names;
+    }
+
     /** Column-major arrays for the INSERT's parameters. */
     static String[][] columns(List<String[]> rows) {
         String[][] cols = new String[WIDTH][rows.size()];
