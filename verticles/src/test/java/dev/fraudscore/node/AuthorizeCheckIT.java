@@ -49,7 +49,7 @@ class AuthorizeCheckIT {
                         transactionId);
         List<Map<String, Object>> rows = it.db()
                 .query(
-                        "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?",
+                        "SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions WHERE transaction_id = ?",
                         transactionId);
         assertEquals(1, rows.size(), "one audit row for " + transactionId);
         return ((Number) rows.get(0).get("c")).doubleValue();
@@ -94,9 +94,13 @@ class AuthorizeCheckIT {
         assertEquals(it.node().config().nodeId(), row.get("node_id"));
         assertEquals(score, ((Number) row.get("score")).doubleValue(), 1e-5);
         assertTrue(((Number) row.get("total_us")).longValue() > 0);
-        assertTrue(
-                row.get("features").toString().contains("\"card_count_30d\": 1"),
-                row.get("features").toString());
+        // stored as an array in the order of the build's feature list; analysts read them by name
+        assertEquals(dev.fraudscore.features.Feature.setKey(), row.get("feature_set"));
+        Object byName = it.db()
+                .query("SELECT features FROM analyst.decisions WHERE transaction_id = 'http-1'")
+                .get(0)
+                .get("features");
+        assertTrue(byName.toString().contains("\"card_count_30d\": 1"), byName.toString());
     }
 
     @Test
@@ -150,7 +154,7 @@ class AuthorizeCheckIT {
         Set<Double> counts = new HashSet<>();
         for (Map<String, Object> row : it.db()
                 .query(
-                        "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE card_id = 'card_burst'")) {
+                        "SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions WHERE card_id = 'card_burst'")) {
             counts.add(((Number) row.get("c")).doubleValue());
         }
         assertEquals(200, counts.size());

@@ -141,7 +141,7 @@ class ClusterIT {
                 "SELECT count(*) FROM audit.decisions WHERE transaction_id = ?",
                 transactionId);
         return ((Number) db.query(
-                                "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions WHERE transaction_id = ?",
+                                "SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions WHERE transaction_id = ?",
                                 transactionId)
                         .get(0)
                         .get("c"))
@@ -180,7 +180,7 @@ class ClusterIT {
             // and the next transaction sees 601. (A Hazelcast-retried update is deduplicated by transaction id; the
             // retry answers with the windows as they are then, so two transactions may report the same count.)
             List<Map<String, Object>> rows = db.query(
-                    "SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                    "SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions "
                             + "WHERE card_id = ? AND transaction_id LIKE 'cl-%'",
                     "cl_card_" + card);
             assertEquals(PER_CARD, rows.size(), "card " + card);

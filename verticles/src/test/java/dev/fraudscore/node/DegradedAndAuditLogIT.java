@@ -71,7 +71,7 @@ class DegradedAndAuditLogIT {
                         Duration.ofSeconds(20),
                         "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'deg-1'");
         Map<String, Object> row = it.db()
-                .query("SELECT degraded, degraded_reason, score, decision, features FROM audit.decisions "
+                .query("SELECT degraded, degraded_reason, score, decision, features FROM analyst.decisions "
                         + "WHERE transaction_id = 'deg-1'")
                 .get(0);
         assertEquals(true, row.get("degraded"));

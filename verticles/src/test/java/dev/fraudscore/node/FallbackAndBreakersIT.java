@@ -99,7 +99,7 @@ class FallbackAndBreakersIT {
         assertEquals(
                 4.0,
                 ((Number) it.db()
-                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions "
                                         + "WHERE transaction_id = 'fb-after'")
                                 .get(0)
                                 .get("c"))

@@ -142,7 +142,7 @@ class KafkaOutageIT {
                     ((Number) it.db()
                                     .query(
                                             "SELECT (features->>'card_count_1h')::float8 AS c "
-                                                    + "FROM audit.decisions WHERE transaction_id = ?",
+                                                    + "FROM analyst.decisions WHERE transaction_id = ?",
                                             id)
                                     .get(0)
                                     .get("c"))

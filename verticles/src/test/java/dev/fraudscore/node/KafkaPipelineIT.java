@@ -85,7 +85,7 @@ class KafkaPipelineIT {
         assertEquals(
                 6.0,
                 ((Number) it.db()
-                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions "
                                         + "WHERE transaction_id = 'k-25'")
                                 .get(0)
                                 .get("c"))
@@ -164,7 +164,7 @@ class KafkaPipelineIT {
         assertEquals(
                 2.0,
                 ((Number) it.db()
-                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions "
                                         + "WHERE transaction_id = 'redo-2'")
                                 .get(0)
                                 .get("c"))

@@ -123,7 +123,7 @@ class KafkaRedeliveryIT {
                     1,
                     Duration.ofSeconds(20),
                     "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'rd-probe'");
-            double count = ((Number) db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions"
+            double count = ((Number) db.query("SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions"
                                     + " WHERE transaction_id = 'rd-probe'")
                             .get(0)
                             .get("c"))

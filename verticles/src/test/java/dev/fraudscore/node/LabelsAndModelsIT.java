@@ -71,7 +71,7 @@ class LabelsAndModelsIT {
                         transactionId);
         return ((Number) it.db()
                         .query(
-                                "SELECT (features->>?)::float8 AS v FROM audit.decisions WHERE transaction_id = ?",
+                                "SELECT (features->>?)::float8 AS v FROM analyst.decisions WHERE transaction_id = ?",
                                 name,
                                 transactionId)
                         .get(0)

@@ -110,7 +110,7 @@ class MetricsAndBackpressureIT {
         assertEquals(
                 201.0,
                 ((Number) it.db()
-                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions "
                                         + "WHERE transaction_id = 'bp-after'")
                                 .get(0)
                                 .get("c"))

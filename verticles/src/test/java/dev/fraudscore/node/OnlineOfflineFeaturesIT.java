@@ -87,7 +87,7 @@ class OnlineOfflineFeaturesIT {
                         "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'eq-%'");
         List<Map<String, Object>> rows = it.db()
                 .query(
-                        "SELECT transaction_id, features::text AS f FROM audit.decisions WHERE transaction_id LIKE 'eq-%'");
+                        "SELECT transaction_id, features::text AS f FROM analyst.decisions WHERE transaction_id LIKE 'eq-%'");
         assertEquals(offline.size(), rows.size());
         int compared = 0;
         int withKnownFrauds = 0;

@@ -82,7 +82,7 @@ class OverloadIT {
         assertEquals(
                 151.0,
                 ((Number) it.db()
-                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM audit.decisions "
+                                .query("SELECT (features->>'card_count_1h')::float8 AS c FROM analyst.decisions "
                                         + "WHERE transaction_id = 'ov-after'")
                                 .get(0)
                                 .get("c"))

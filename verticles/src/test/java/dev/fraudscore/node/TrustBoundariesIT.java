@@ -77,7 +77,7 @@ class TrustBoundariesIT {
         audited(id, 1);
         return ((Number) it.db()
                         .query(
-                                "SELECT (features->>?)::float8 AS v FROM audit.decisions WHERE transaction_id = ?"
+                                "SELECT (features->>?)::float8 AS v FROM analyst.decisions WHERE transaction_id = ?"
                                         + " AND client = ?",
                                 name,
                                 id,

@@ -64,6 +64,26 @@ public enum Feature {
         return reasonCode;
     }
 
+    /**
+     * The key of this build's feature list: the audit trail keeps feature values as an array in this order, and the
+     * list under this key ({@code audit.feature_sets}) names them.
+     */
+    public static String setKey() {
+        return SET_KEY;
+    }
+
+    private static final String SET_KEY = computeSetKey();
+
+    private static String computeSetKey() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.join(",", names()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "fs-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static List<String> names() {
         return ORDER.stream().map(Feature::featureName).toList();
     }

@@ -5,7 +5,6 @@ import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.json.DecisionJson;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
@@ -36,7 +35,7 @@ public final class AuditRows {
         {"review_threshold", "real"},
         {"decline_threshold", "real"},
         {"reasons", "jsonb"},
-        {"features", "jsonb"},
+        {"feature_values", "real[]"}, // a log record written before V11 holds the features as a JSON object here
         {"model_version", "text"},
         {"node_id", "text"},
         {"degraded", "boolean"},
@@ -49,7 +48,8 @@ public final class AuditRows {
         {"challenger_score", "real"},
         {"client", "text"},
         {"received_at", "timestamptz"},
-        {"counted_at", "timestamptz"}
+        {"counted_at", "timestamptz"},
+        {"feature_set", "text"}
     };
 
     static final int WIDTH = COLUMNS.length;
@@ -115,21 +115,27 @@ public final class AuditRows {
             Double.isFinite(d.challengerScore()) ? Double.toString(d.challengerScore()) : null,
             event.origin().client(),
             Instant.ofEpochMilli(event.origin().receivedAtMillis()).toString(),
-            Instant.ofEpochMilli(event.origin().countedAtMillis()).toString()
+            Instant.ofEpochMilli(event.origin().countedAtMillis()).toString(),
+            event.features() == null ? null : Feature.setKey()
         };
     }
 
-    /** Feature values keyed by feature name; missing values are null. */
+    /**
+     * Feature values as a PostgreSQL array literal in {@link Feature#ORDER} (named by {@code audit.feature_sets}
+     * under {@link Feature#setKey()}); a missing value is NULL. About 170 bytes on disk, against 1.5 KB as JSON.
+     */
     private static String features(float[] values) {
         if (values == null) {
             return null;
         }
-        JsonObject json = new JsonObject();
-        for (Feature f : Feature.ORDER) {
-            float v = values[f.ordinal()];
-            json.put(f.featureName(), Float.isFinite(v) ? (Object) v : null);
+        StringBuilder a = new StringBuilder(values.length * 8).append('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                a.append(',');
+            }
+            a.append(Float.isFinite(values[i]) ? Float.toString(values[i]) : "NULL");
         }
-        return json.encode();
+        return a.append('}').toString();
     }
 
     /** The column names, in the order of a row's values. */

@@ -1,5 +1,6 @@
 package dev.fraudscore.node.audit;
 
+import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.PgPools;
 import dev.fraudscore.node.config.NodeConfig;
 import io.micrometer.core.instrument.Counter;
@@ -81,6 +82,8 @@ public final class AuditVerticle extends VerticleBase {
                 .register(registry);
     }
 
+    private boolean featureSetRegistered;
+
     @Override
     public Future<?> start() {
         pool = PgPools.create(vertx, postgres, config.poolSize());
@@ -96,6 +99,22 @@ public final class AuditVerticle extends VerticleBase {
         stopping = true;
         // the batch in flight finishes (or stays in the log); what is left is read at the next start
         return current.eventually(() -> pool.close());
+    }
+
+    /**
+     * This build's feature list under its key (rows keep feature values as an array in that order), once per writer
+     * before its first insert; until PostgreSQL takes it, nothing is inserted (rows wait in the log).
+     */
+    private Future<Void> featureSetRegistered() {
+        if (featureSetRegistered) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery(
+                        "INSERT INTO audit.feature_sets (key, names) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .execute(Tuple.of(Feature.setKey())
+                        .addArrayOfString(Feature.names().toArray(String[]::new)))
+                .onSuccess(r -> featureSetRegistered = true)
+                .mapEmpty();
     }
 
     /** Yesterday through a week ahead, in UTC; failures are logged (rows then land in the default partition). */
@@ -136,7 +155,9 @@ public final class AuditVerticle extends VerticleBase {
         List<String[]> rows = distinct(batch.rows());
         Future<Void> written = rows.isEmpty()
                 ? Future.succeededFuture()
-                : insert(rows).recover(e -> refusedForContent(e) ? oneByOne(rows, 0) : Future.failedFuture(e));
+                : featureSetRegistered()
+                        .compose(v -> insert(rows))
+                        .recover(e -> refusedForContent(e) ? oneByOne(rows, 0) : Future.failedFuture(e));
         return written.compose(v -> vertx.<Void>executeBlocking(() -> {
                     reader.commit(batch);
                     return null;

@@ -87,10 +87,11 @@ public final class AuditWriteCost {
                                 + " %,d rows)%n",
                         method, rows / seconds, cpuMicrosPerRow, bytes / Math.max(1, count), count);
                 try (Statement s = c.createStatement();
-                        ResultSet r = s.executeQuery("SELECT avg(pg_column_size(d.*)), avg(pg_column_size(features)),"
-                                + " avg(pg_column_size(reasons)), (SELECT sum(pg_indexes_size(inhrelid))"
-                                + " FROM pg_inherits WHERE inhparent = 'audit.decisions'::regclass) / count(*)"
-                                + " FROM audit.decisions d")) {
+                        ResultSet r = s.executeQuery(
+                                "SELECT avg(pg_column_size(d.*)), avg(coalesce(pg_column_size(feature_values), pg_column_size(features))),"
+                                        + " avg(pg_column_size(reasons)), (SELECT sum(pg_indexes_size(inhrelid))"
+                                        + " FROM pg_inherits WHERE inhparent = 'audit.decisions'::regclass) / count(*)"
+                                        + " FROM audit.decisions d")) {
                     r.next();
                     System.out.printf(
                             "        of which: row %.0f bytes (features %.0f, reasons %.0f), indexes %d bytes/row%n",
@@ -153,12 +154,8 @@ public final class AuditWriteCost {
         List<String[]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             StringBuilder features = new StringBuilder("{");
-            for (Feature f : Feature.ORDER) {
-                features.append(features.length() > 1 ? "," : "")
-                        .append('"')
-                        .append(f.featureName())
-                        .append("\":")
-                        .append((float) random.nextDouble(0, 500));
+            for (int f = 0; f < Feature.COUNT; f++) {
+                features.append(f > 0 ? "," : "").append((float) random.nextDouble(0, 500));
             }
             features.append('}');
             String t = now.plusMillis(i).toString();
@@ -197,7 +194,8 @@ public final class AuditWriteCost {
                 null,
                 "local-decide",
                 t,
-                t
+                t,
+                Feature.setKey()
             });
         }
         return out;

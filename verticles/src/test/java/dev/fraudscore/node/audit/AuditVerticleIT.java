@@ -123,6 +123,42 @@ class AuditVerticleIT {
     }
 
     @Test
+    void aRecordLoggedBeforeAnUpgradeIsStoredAsItWasDecided(Vertx vertx, @TempDir Path dir) throws Exception {
+        // what a node before V9/V11 logged: 30 columns, the features as a JSON object by name
+        String[] current = row("old-1");
+        String[] old = java.util.Arrays.copyOf(current, 30);
+        old[19] = "{\"amount\": 12.5, \"card_count_1h\": 3.0}";
+        try (DecisionLog log = DecisionLog.open(dir, DecisionLog.Durability.FSYNC, 4096, 1L << 30)) {
+            await(deploy(vertx, log));
+            await(log.append(old));
+            await(log.append(row("new-1")));
+            db.awaitCount(
+                    2,
+                    Duration.ofSeconds(30),
+                    "SELECT count(*) FROM audit.decisions WHERE transaction_id IN" + " ('old-1', 'new-1')");
+        }
+        java.util.Map<String, Object> before = db.query("SELECT client, feature_set, features->>'card_count_1h' AS c,"
+                        + " feature_values FROM audit.decisions WHERE transaction_id = 'old-1'")
+                .get(0);
+        assertEquals("unscoped", before.get("client"), "no client was logged then");
+        assertEquals("3.0", before.get("c"));
+        assertNull(before.get("feature_values"));
+        java.util.Map<String, Object> after = db.query("SELECT d.feature_set, d.features, a.features::text AS named"
+                        + " FROM audit.decisions d JOIN analyst.decisions a USING (transaction_id, client, event_time)"
+                        + " WHERE d.transaction_id = 'new-1'")
+                .get(0);
+        assertNull(after.get("features"), "new rows keep the values as an array only");
+        assertTrue(after.get("named").toString().contains("\"card_count_1h\": 1"), after.toString());
+        assertTrue(
+                db.query("SELECT features::text AS f FROM analyst.decisions WHERE transaction_id = 'old-1'")
+                        .get(0)
+                        .get("f")
+                        .toString()
+                        .contains("\"card_count_1h\": 3.0"),
+                "the view reads both forms by name");
+    }
+
+    @Test
     void whilePostgresRefusesRowsWaitInTheLogAndArriveAfter(Vertx vertx, @TempDir Path dir) throws Exception {
         try (DecisionLog log = DecisionLog.open(dir, DecisionLog.Durability.FSYNC, 1 << 20, 1L << 30)) {
             await(deploy(vertx, log));
