@@ -4,7 +4,6 @@ import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.bus.DecisionEvent;
-import dev.fraudscore.node.json.DecisionJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
@@ -49,7 +48,10 @@ public final class AuditRows {
         {"client", "text"},
         {"received_at", "timestamptz"},
         {"counted_at", "timestamptz"},
-        {"feature_set", "text"}
+        {"feature_set", "text"},
+        {"reason_codes", "text[]"}, // the reasons as three arrays (V12); a record logged before holds JSON in "reasons"
+        {"reason_values", "real[]"},
+        {"reason_contributions", "real[]"}
     };
 
     static final int WIDTH = COLUMNS.length;
@@ -101,7 +103,7 @@ public final class AuditRows {
             Double.isFinite(d.score()) ? Double.toString(d.score()) : null,
             Double.toString(d.thresholds().review()),
             Double.toString(d.thresholds().decline()),
-            DecisionJson.reasons(d).encode(),
+            null, // reasons: the three arrays at the end
             features(event.features()),
             d.modelVersion(),
             d.nodeId(),
@@ -116,7 +118,12 @@ public final class AuditRows {
             event.origin().client(),
             Instant.ofEpochMilli(event.origin().receivedAtMillis()).toString(),
             Instant.ofEpochMilli(event.origin().countedAtMillis()).toString(),
-            event.features() == null ? null : Feature.setKey()
+            event.features() == null ? null : Feature.setKey(),
+            array(d.reasons().stream().map(r -> quoted(r.code())).toList()),
+            array(d.reasons().stream().map(r -> real(r.value())).toList()),
+            array(d.reasons().stream()
+                    .map(r -> real(Math.round(r.contribution() * 1e4) / 1e4))
+                    .toList())
         };
     }
 
@@ -145,6 +152,19 @@ public final class AuditRows {
             names.add(c[0]);
         }
         return names;
+    }
+
+    private static String array(List<String> elements) {
+        return "{" + String.join(",", elements) + "}";
+    }
+
+    private static String real(double v) {
+        return Double.isFinite(v) ? Float.toString((float) v) : "NULL";
+    }
+
+    /** A text array element: reason codes are upper-case words, quoted so that no code can break the literal. */
+    private static String quoted(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /** Column-major arrays for the INSERT's parameters. */

@@ -89,7 +89,8 @@ public final class AuditWriteCost {
                 try (Statement s = c.createStatement();
                         ResultSet r = s.executeQuery(
                                 "SELECT avg(pg_column_size(d.*)), avg(coalesce(pg_column_size(feature_values), pg_column_size(features))),"
-                                        + " avg(pg_column_size(reasons)), (SELECT sum(pg_indexes_size(inhrelid))"
+                                        + " avg(coalesce(pg_column_size(reasons), pg_column_size(reason_codes) + pg_column_size(reason_values)"
+                                        + " + pg_column_size(reason_contributions))), (SELECT sum(pg_indexes_size(inhrelid))"
                                         + " FROM pg_inherits WHERE inhparent = 'audit.decisions'::regclass) / count(*)"
                                         + " FROM audit.decisions d")) {
                     r.next();
@@ -179,8 +180,7 @@ public final class AuditWriteCost {
                 Double.toString(score),
                 "0.5",
                 "0.9",
-                "[{\"code\":\"AMOUNT\",\"value\":249.9,\"contribution\":1.634},{\"code\":\"CARD_SPEND_1H\",\"value\":249.9,"
-                        + "\"contribution\":1.3101},{\"code\":\"CARD_AVG_AMOUNT_30D\",\"value\":249.9,\"contribution\":0.8139}]",
+                null,
                 features.toString(),
                 "xgb-2026-11-21-b4fa3e04",
                 "vm-30301",
@@ -195,7 +195,10 @@ public final class AuditWriteCost {
                 "local-decide",
                 t,
                 t,
-                Feature.setKey()
+                Feature.setKey(),
+                "{\"AMOUNT\",\"CARD_SPEND_1H\",\"CARD_AVG_AMOUNT_30D\"}",
+                "{249.9,249.9,249.9}",
+                "{1.634,1.3101,0.8139}"
             });
         }
         return out;

@@ -128,6 +128,7 @@ class AuditVerticleIT {
         String[] current = row("old-1");
         String[] old = java.util.Arrays.copyOf(current, 30);
         old[19] = "{\"amount\": 12.5, \"card_count_1h\": 3.0}";
+        old[18] = "[{\"code\": \"AMOUNT\", \"value\": 12.5, \"contribution\": 0.4}]";
         try (DecisionLog log = DecisionLog.open(dir, DecisionLog.Durability.FSYNC, 4096, 1L << 30)) {
             await(deploy(vertx, log));
             await(log.append(old));
@@ -149,6 +150,18 @@ class AuditVerticleIT {
                 .get(0);
         assertNull(after.get("features"), "new rows keep the values as an array only");
         assertTrue(after.get("named").toString().contains("\"card_count_1h\": 1"), after.toString());
+        assertEquals(
+                "[{\"code\": \"AMOUNT\", \"value\": 12.5, \"contribution\": 0.4}]",
+                db.query("SELECT reasons::text AS r FROM analyst.decisions WHERE transaction_id = 'new-1'")
+                        .get(0)
+                        .get("r"),
+                "reasons kept as arrays read back in their JSON shape");
+        assertEquals(
+                "[{\"code\": \"AMOUNT\", \"value\": 12.5, \"contribution\": 0.4}]",
+                db.query("SELECT reasons::text AS r FROM analyst.decisions WHERE transaction_id = 'old-1'")
+                        .get(0)
+                        .get("r"),
+                "and the JSON of a record logged before");
         assertTrue(
                 db.query("SELECT features::text AS f FROM analyst.decisions WHERE transaction_id = 'old-1'")
                         .get(0)
