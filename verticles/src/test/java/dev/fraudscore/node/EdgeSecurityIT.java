@@ -3,6 +3,7 @@ package dev.fraudscore.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fraudscore.bench.PrometheusText;
+import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.KeysCommand;
 import dev.fraudscore.node.support.RunningNode;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +65,13 @@ class EdgeSecurityIT {
                                     .put("keyPath", server.privateKeyPath())
                                     .put("clientCaPath", pspCert.certificatePath()));
         });
-        KeysCommand.create(it.node().config().postgres().url(), "psp-tls", "decide");
-        Thread.sleep(it.node().config().security().refreshMs() * 3);
+        String key = KeysCommand.create(it.node().config().postgres().url(), "psp-tls", "decide");
+        // in force once the node knows it: 403 (no admin role) instead of 401 on the admin port
+        Http admin = new Http(it.node().adminPort());
+        assertTrue(
+                Await.until(
+                        () -> admin.getWithKey("/admin/models", key).statusCode() == 403, Duration.ofSeconds(10), 50),
+                "the psp-tls key is loaded");
         vertx = Vertx.vertx();
     }
 
@@ -151,65 +158,59 @@ class EdgeSecurityIT {
         }
     }
 
-    @Test
-    void aConnectionThatDribblesItsHeadersIsClosedAtTheHeaderDeadline() throws Exception {
-        // one header byte every 300 ms: never idle, but its head is not complete within headerTimeoutMs (1 s here)
+    /**
+     * Sends {@code head}, then one byte {@code filler} every 300 ms (so the connection is never idle) until the node
+     * closes it; false if it never does within 400 bytes.
+     */
+    private static boolean trickledUntilClosed(String head, char filler) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", it.node().adminPort())) {
             socket.setSoTimeout(300);
             OutputStream out = socket.getOutputStream();
-            out.write("GET /health HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            boolean closed = false;
-            for (int i = 0; i < 400 && !closed; i++) {
+            for (int i = 0; i < 400; i++) {
                 try {
-                    out.write('a');
+                    out.write(filler);
                     out.flush();
-                    closed = in.read() == -1;
+                    if (in.read() == -1) {
+                        return true;
+                    }
                 } catch (java.net.SocketTimeoutException e) {
-                    // nothing yet: keep dribbling
+                    // nothing yet: keep trickling
                 } catch (java.io.IOException e) {
-                    closed = true; // reset by the node
+                    return true; // reset by the node
                 }
             }
-            assertTrue(closed, "the node closed the dribbling connection");
+            return false;
         }
+    }
+
+    private static void assertClosuresCounted(String reason) throws Exception {
         PrometheusText metrics = PrometheusText.parse(it.ops().get("/metrics").body());
         assertTrue(
                 metrics.samples("fraud_http_connections_closed_total").stream()
-                        .anyMatch(s -> "header_timeout".equals(s.label("reason")) && s.value() >= 1),
+                        .anyMatch(s -> reason.equals(s.label("reason")) && s.value() >= 1),
                 "counted: " + metrics.samples("fraud_http_connections_closed_total"));
     }
 
     @Test
+    void aConnectionThatDribblesItsHeadersIsClosedAtTheHeaderDeadline() throws Exception {
+        // never idle, but its head is not complete within headerTimeoutMs (1 s here)
+        assertTrue(trickledUntilClosed("GET /health HTTP/1.1\r\nX-Slow: ", 'a'), "the node closed the connection");
+        assertClosuresCounted("header_timeout");
+    }
+
+    @Test
     void aRequestWhoseBodyTricklesIsClosedAtItsDeadline() throws Exception {
-        // one byte every 300 ms keeps the connection from being idle; the request deadline (5 s here) closes it
-        try (Socket socket = new Socket("127.0.0.1", it.node().adminPort())) {
-            socket.setSoTimeout(300);
-            OutputStream out = socket.getOutputStream();
-            String key = Http.key(it.node().config().security().keysDir(), "admin");
-            out.write(("POST /admin/thresholds HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            + "Authorization: Bearer " + key + "\r\nContent-Length: 4000\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            boolean closed = false;
-            for (int i = 0; i < 400 && !closed; i++) {
-                try {
-                    out.write(' ');
-                    out.flush();
-                    closed = in.read() == -1;
-                } catch (java.net.SocketTimeoutException e) {
-                    // nothing yet: keep trickling
-                } catch (java.io.IOException e) {
-                    closed = true; // reset by the node
-                }
-            }
-            assertTrue(closed, "the node closed the trickling request's connection");
-        }
-        PrometheusText metrics = PrometheusText.parse(it.ops().get("/metrics").body());
+        // the head is whole; its body trickles past the request deadline (5 s here)
+        String key = Http.key(it.node().config().security().keysDir(), "admin");
         assertTrue(
-                metrics.samples("fraud_http_connections_closed_total").stream()
-                        .anyMatch(s -> "request_timeout".equals(s.label("reason")) && s.value() >= 1),
-                "counted");
+                trickledUntilClosed(
+                        "POST /admin/thresholds HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                + "Authorization: Bearer " + key + "\r\nContent-Length: 4000\r\n\r\n",
+                        ' '),
+                "the node closed the trickling request's connection");
+        assertClosuresCounted("request_timeout");
     }
 
     @Test

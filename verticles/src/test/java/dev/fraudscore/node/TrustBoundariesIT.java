@@ -2,6 +2,7 @@ package dev.fraudscore.node;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
 import dev.fraudscore.node.support.KeysCommand;
 import dev.fraudscore.node.support.RunningNode;
@@ -42,7 +43,16 @@ class TrustBoundariesIT {
         String pg = it.node().config().postgres().url();
         pspA = KeysCommand.create(pg, "psp-a", "decide");
         pspB = KeysCommand.create(pg, "psp-b", "decide");
-        Thread.sleep(it.node().config().security().refreshMs() * 3); // the new keys are loaded
+        // in force once the node knows them: 403 (no admin role) instead of 401 on the admin port
+        Http admin = new Http(it.node().adminPort());
+        for (String key : new String[] {pspA, pspB}) {
+            assertTrue(
+                    Await.until(
+                            () -> admin.getWithKey("/admin/models", key).statusCode() == 403,
+                            Duration.ofSeconds(10),
+                            50),
+                    "the new keys are loaded");
+        }
     }
 
     @AfterAll

@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -58,10 +60,10 @@ public final class ApiKeys {
     }
 
     void replace(Map<String, Client> snapshot) {
-        Map<String, Client> names = new java.util.HashMap<>();
+        Map<String, Client> names = new HashMap<>();
         for (Client c : snapshot.values()) {
             names.merge(c.name(), c, (a, b) -> {
-                Set<Role> roles = java.util.EnumSet.copyOf(a.roles());
+                Set<Role> roles = EnumSet.copyOf(a.roles());
                 roles.addAll(b.roles());
                 Client first = a.id() <= b.id() ? a : b;
                 return new Client(first.id(), first.name(), roles, first.ratePerSecond(), first.burst());

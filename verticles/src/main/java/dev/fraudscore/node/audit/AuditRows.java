@@ -5,6 +5,7 @@ import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.bus.DecisionEvent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -49,7 +50,7 @@ public final class AuditRows {
         {"received_at", "timestamptz"},
         {"counted_at", "timestamptz"},
         {"feature_set", "text"},
-        {"reason_codes", "text[]"}, // the reasons as three arrays (V12); a record logged before holds JSON in "reasons"
+        {"reason_codes", "text[]"}, // the reasons as three arrays (V11); a record logged before holds JSON in "reasons"
         {"reason_values", "real[]"},
         {"reason_contributions", "real[]"}
     };
@@ -147,7 +148,7 @@ public final class AuditRows {
 
     /** The column names, in the order of a row's values. */
     static List<String> names() {
-        List<String> names = new java.util.ArrayList<>(WIDTH);
+        List<String> names = new ArrayList<>(WIDTH);
         for (String[] c : COLUMNS) {
             names.add(c[0]);
         }

@@ -8,11 +8,13 @@ import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The node's whole configuration, typed and validated: one record per section, and each verticle is given
@@ -484,7 +486,7 @@ public record NodeConfig(
 
     /** {@code kafka.properties}: passed as they are to every Kafka client (SASL_SSL and the like). */
     private static Map<String, String> kafkaProperties(Settings p) {
-        Map<String, String> m = new java.util.TreeMap<>();
+        Map<String, String> m = new TreeMap<>();
         for (String key : p.keys()) {
             m.put(key, p.string(key));
         }
@@ -503,7 +505,7 @@ public record NodeConfig(
             throw new ConfigException(t.key("clientCaPath"), "client certificates need HTTPS: set http.tls.certPath");
         }
         for (String file : new String[] {tls.certPath(), tls.keyPath(), tls.clientCaPath()}) {
-            if (!file.isBlank() && !java.nio.file.Files.isReadable(Path.of(file))) {
+            if (!file.isBlank() && !Files.isReadable(Path.of(file))) {
                 throw new ConfigException(t.key("certPath"), "cannot read " + file);
             }
         }

@@ -7,6 +7,7 @@ import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.node.bus.DecisionEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 
 /** JSON for decisions at the edges (HTTP responses, Kafka "decisions" and "fraud-alerts" records). */
 public final class DecisionJson {
@@ -60,7 +61,7 @@ public final class DecisionJson {
         if (e.origin().eventTimeOverridden(e.transaction())) {
             json.put(
                     "countedAt",
-                    java.time.Instant.ofEpochMilli(e.origin().countedAtMillis()).toString());
+                    Instant.ofEpochMilli(e.origin().countedAtMillis()).toString());
         }
         putChallenger(json, d);
         json.put("transaction", transaction(e.transaction()));

@@ -104,4 +104,14 @@ public final class Http {
     public HttpResponse<String> get(String path) throws Exception {
         return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** GET with the given key (whatever this client's keys directory holds). */
+    public HttpResponse<String> getWithKey(String path, String key) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .GET()
+                .build();
+        return client.send(r, HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -1,7 +1,19 @@
--- Leaner audit rows, continued (issue 13): a decision's reasons as three arrays (codes, feature values,
--- contributions to the log-odds) instead of a JSON array of objects repeating its keys (about 140 bytes against
--- 276). Rows written before keep their JSON reasons; analysts read the same JSON shape either way through
--- analyst.decisions. A decision-log record written before this migration carries the JSON reasons: stored as they are.
+-- A leaner audit row (issue 13):
+--   * the feature values as a real[] in the order of a feature list kept once in audit.feature_sets (about 170 bytes,
+--     against 1.5 KB as JSON repeating 37 names), under the key the node computes from its feature list
+--     (Feature.setKey, registered by every node's audit writer);
+--   * the reasons as three arrays (codes, feature values, contributions to the log-odds) instead of a JSON array of
+--     objects repeating its keys (about 140 bytes against 276).
+-- Rows written before keep their JSON; analysts read both in the JSON shape either way through analyst.decisions. A
+-- decision-log record written before this migration carries JSON in those positions: record_decisions stores it so.
+CREATE TABLE audit.feature_sets (
+    key           text        PRIMARY KEY,
+    names         text[]      NOT NULL,
+    registered_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE audit.decisions ADD COLUMN feature_values real[];
+ALTER TABLE audit.decisions ADD COLUMN feature_set text;
+
 ALTER TABLE audit.decisions ALTER COLUMN reasons DROP NOT NULL;
 ALTER TABLE audit.decisions ADD COLUMN reason_codes text[];
 ALTER TABLE audit.decisions ADD COLUMN reason_values real[];
@@ -81,6 +93,8 @@ RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 $$;
 REVOKE ALL ON FUNCTION audit.record_decisions FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit.record_decisions TO fraud_writer;
+REVOKE ALL ON audit.feature_sets FROM PUBLIC;
+GRANT SELECT, INSERT ON audit.feature_sets TO fraud_writer;
 
 DROP VIEW analyst.decisions;
 CREATE VIEW analyst.decisions AS
