@@ -25,11 +25,11 @@ import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringCapacity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -300,13 +300,26 @@ public final class DecisionVerticle extends VerticleBase {
      * says); fails with 503 when it cannot be, and the caller's retry gets the same decision back, written again.
      */
     private Future<DecisionEvent> audited(DecisionEvent event) {
-        return log.append(AuditRows.row(event))
-                .timeout(auditAckTimeoutMs, TimeUnit.MILLISECONDS)
-                .map(event)
-                .recover(e -> Future.failedFuture(
+        // the deadline is a timer on this event loop: Future.timeout on the log's context-free future would
+        // schedule it on Netty's global executor, another thread woken (and often started) for every decision
+        Promise<DecisionEvent> audited = Promise.promise();
+        long timer = vertx.setTimer(
+                auditAckTimeoutMs,
+                id -> audited.tryFail(Failure.UNAVAILABLE.exception(
+                        "audit row not durable: not written within " + auditAckTimeoutMs + " ms")));
+        log.append(AuditRows.row(event)).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                audited.tryComplete(event);
+            } else {
+                Throwable e = ar.cause();
+                audited.tryFail(
                         ApiError.of(e).failure() == Failure.UNAVAILABLE
                                 ? e
-                                : Failure.UNAVAILABLE.exception("audit row not durable: " + e.getMessage())));
+                                : Failure.UNAVAILABLE.exception("audit row not durable: " + e.getMessage()));
+            }
+        });
+        return audited.future();
     }
 
     private DecisionEvent event(ScoreRequest request, FeatureVector features, Decision decision) {
