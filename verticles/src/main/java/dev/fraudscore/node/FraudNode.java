@@ -11,6 +11,7 @@ import dev.fraudscore.node.access.KeysVerticle;
 import dev.fraudscore.node.admin.AdminVerticle;
 import dev.fraudscore.node.admission.Admission;
 import dev.fraudscore.node.alerts.AlertsVerticle;
+import dev.fraudscore.node.analyst.AnalystRoutes;
 import dev.fraudscore.node.audit.AuditVerticle;
 import dev.fraudscore.node.audit.DecisionLog;
 import dev.fraudscore.node.bus.Codecs;
@@ -290,6 +291,9 @@ public final class FraudNode implements AutoCloseable {
         Gauge.builder("fraud.admission.inflight", admission, Admission::inFlight)
                 .description("decisions admitted and not yet done (authorize-checks and stream records)")
                 .register(registry);
+        // the analysts' API: few requests, a small pool shared by every loop (closed with Vert.x)
+        AnalystRoutes analyst = new AnalystRoutes(
+                PgPools.create(vertx, c.postgres(), 4), hz, access, hc.requestTimeoutMs(), hc.maxBodyBytes());
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(
                 t,
@@ -297,7 +301,7 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> {
                             HttpIngestVerticle v = new HttpIngestVerticle(
-                                    hc, c.security(), node, registry, health, admission, routes, access);
+                                    hc, c.security(), node, registry, health, admission, routes, access, analyst);
                             synchronized (http) {
                                 http.add(v);
                             }

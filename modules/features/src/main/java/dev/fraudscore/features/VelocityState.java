@@ -85,6 +85,35 @@ public final class VelocityState implements Serializable {
                 duplicate);
     }
 
+    /**
+     * The windows as of {@code nowMillis} without recording anything (what an analyst sees of a card or terminal):
+     * the same windows a transaction at that time would see, without its own amount.
+     */
+    public VelocityWindows peek(long nowMillis) {
+        int d = LABEL_DELAY_DAYS;
+        int[] streak = streak(nowMillis);
+        return new VelocityWindows(
+                minutes.window(nowMillis, 60),
+                hours.window(nowMillis, 24),
+                days.window(nowMillis, 7),
+                days.window(nowMillis, 30),
+                days.window(nowMillis, d, 1),
+                days.window(nowMillis, d, 7),
+                days.window(nowMillis, d, 30),
+                frauds.window(nowMillis, d, 1).sum(),
+                frauds.window(nowMillis, d, 7).sum(),
+                frauds.window(nowMillis, d, 30).sum(),
+                frauds.bucketsSinceLastPositive(nowMillis, d),
+                frauds.bucketsSinceFirstPositive(nowMillis, d, 30),
+                streak[0],
+                streak[1],
+                streak[2],
+                latestEventMillis == Long.MIN_VALUE || latestEventMillis > nowMillis
+                        ? Double.NaN
+                        : (nowMillis - latestEventMillis) / 1000.0,
+                false);
+    }
+
     /** {fraud streak days, age of its oldest day, days since the newest day with a genuine transaction}. */
     private int[] streak(long eventMillis) {
         long today = days.index(eventMillis);

@@ -117,9 +117,7 @@ public final class KeysVerticle extends VerticleBase {
                                 all = all.compose(x -> conn.preparedQuery(INSERT)
                                         .execute(Tuple.of(
                                                 "local-" + role.wire(),
-                                                role == Role.REPLAY
-                                                        ? new String[] {Role.DECIDE.wire(), role.wire()}
-                                                        : new String[] {role.wire()},
+                                                bootstrapRoles(role),
                                                 ApiKeys.hash(key),
                                                 ApiKeys.prefix(key)))
                                         .mapEmpty());
@@ -132,6 +130,18 @@ public final class KeysVerticle extends VerticleBase {
                             write(config.keysDir(), created);
                             return null;
                         }));
+    }
+
+    /**
+     * What the bootstrap key named after {@code role} holds: a replay key also decides; an analyst key also labels
+     * (resolving a review case records the verdict as a label).
+     */
+    static String[] bootstrapRoles(Role role) {
+        return switch (role) {
+            case REPLAY -> new String[] {Role.DECIDE.wire(), role.wire()};
+            case ANALYST -> new String[] {role.wire(), Role.LABEL.wire()};
+            default -> new String[] {role.wire()};
+        };
     }
 
     private static void write(Path dir, Map<Role, String> created) throws java.io.IOException {

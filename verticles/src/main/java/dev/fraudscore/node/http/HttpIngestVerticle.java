@@ -8,6 +8,7 @@ import dev.fraudscore.node.access.Access;
 import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.admission.Admission;
+import dev.fraudscore.node.analyst.AnalystRoutes;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.LabelResult;
@@ -60,6 +61,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
     private DeliveryOptions pipelineDelivery;
     private HttpServer server;
+    private final AnalystRoutes analyst;
     private Buffer overloadedBody;
 
     /** {@code admission}: decisions in progress on this node and how many it takes, shared by every instance. */
@@ -71,8 +73,10 @@ public final class HttpIngestVerticle extends VerticleBase {
             Health health,
             Admission admission,
             LoopRoutes routes,
-            Access access) {
+            Access access,
+            AnalystRoutes analyst) {
         this.access = access;
+        this.analyst = analyst;
         this.config = config;
         this.security = security;
         this.nodeId = nodeId;
@@ -104,6 +108,9 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .handler(access.require(Role.LABEL))
                 .handler(body)
                 .handler(this::label);
+        if (analyst != null) {
+            analyst.mount(vertx, router);
+        }
         // the load balancer's probes; the details (/health) and /metrics are on the admin port only
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
