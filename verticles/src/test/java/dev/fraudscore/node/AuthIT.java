@@ -78,6 +78,10 @@ class AuthIT {
                 it.db().count("SELECT count(*) FROM access.api_keys WHERE roles = ARRAY['decide', 'replay']"),
                 "the replay key may also decide");
         assertEquals(
+                1,
+                it.db().count("SELECT count(*) FROM access.api_keys WHERE roles = ARRAY['analyst', 'label']"),
+                "the analyst key may also label (resolving a review case records a label)");
+        assertEquals(
                 0,
                 it.db().count("SELECT count(*) FROM access.api_keys WHERE key_hash LIKE 'fsk_%'"),
                 "only hashes are stored");

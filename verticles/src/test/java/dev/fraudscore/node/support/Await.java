@@ -17,6 +17,23 @@ public final class Await {
         boolean holds() throws Exception;
     }
 
+    /** A value that may not be there yet (null) and whose lookup may throw. */
+    @FunctionalInterface
+    public interface Lookup<T> {
+        T find() throws Exception;
+    }
+
+    /** The first non-null value the lookup finds; fails when the deadline passes first. */
+    public static <T> T value(Lookup<T> lookup, Duration timeout) throws Exception {
+        Object[] found = new Object[1];
+        if (!until(() -> (found[0] = lookup.find()) != null, timeout, 50)) {
+            throw new AssertionError("nothing found within " + timeout);
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) found[0];
+        return t;
+    }
+
     /** True as soon as the condition holds; false when the deadline passed first. */
     public static boolean until(Condition condition, Duration timeout, long pollMillis) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

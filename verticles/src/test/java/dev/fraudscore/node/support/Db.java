@@ -77,6 +77,21 @@ public final class Db implements AutoCloseable {
         return n[0];
     }
 
+    /** The plan of {@code query} (EXPLAIN, not run) after {@code setting} (e.g. a planner switch), as text. */
+    public String plan(String setting, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (Statement s = connection.createStatement()) {
+            s.execute(setting);
+            try (ResultSet r = s.executeQuery("EXPLAIN " + query)) {
+                while (r.next()) {
+                    plan.append(r.getString(1)).append('\n');
+                }
+            }
+            s.execute("RESET ALL");
+        }
+        return plan.toString();
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A plain JDK HTTP client for the node's API: the test talks to the node as a payments system would, with the API
@@ -25,6 +26,9 @@ public final class Http {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+    /** Paths of the analysts' API: sent with the analyst key. */
+    private static final Pattern ANALYST_PATHS = Pattern.compile("/v1/(decisions|cases|cards|terminals|stats)\\b");
+
     private final String base;
     private final Path keys;
     private final String decideRole;
@@ -65,7 +69,11 @@ public final class Http {
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (keys != null) {
-            String role = path.startsWith("/v1/labels") ? "label" : path.startsWith("/admin") ? "admin" : decideRole;
+            String role = path.startsWith("/v1/labels")
+                    ? "label"
+                    : path.startsWith("/admin")
+                            ? "admin"
+                            : ANALYST_PATHS.matcher(path).lookingAt() ? "analyst" : decideRole;
             b.header("Authorization", "Bearer " + key(keys, role));
         }
         return b;
@@ -103,6 +111,20 @@ public final class Http {
 
     public HttpResponse<String> get(String path) throws Exception {
         return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST a JSON body with the given key (whatever this client's keys directory holds). */
+    public HttpResponse<String> postWithKey(String path, String key, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key);
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return client.send(
+                b.POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET with the given key (whatever this client's keys directory holds). */
