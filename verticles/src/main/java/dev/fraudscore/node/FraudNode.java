@@ -26,6 +26,7 @@ import dev.fraudscore.node.decision.StageDeadlines;
 import dev.fraudscore.node.features.FeaturesVerticle;
 import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.health.HealthVerticle;
+import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
@@ -293,7 +294,12 @@ public final class FraudNode implements AutoCloseable {
                 .register(registry);
         // the analysts' API: few requests, a small pool shared by every loop (closed with Vert.x)
         AnalystRoutes analyst = new AnalystRoutes(
-                PgPools.create(vertx, c.postgres(), 4), hz, access, hc.requestTimeoutMs(), hc.maxBodyBytes());
+                PgPools.create(vertx, c.postgres(), 4),
+                hz,
+                access,
+                await(t, ApiContract.load(vertx)),
+                hc.requestTimeoutMs(),
+                hc.maxBodyBytes());
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(
                 t,

@@ -177,6 +177,36 @@ class AnalystApiIT {
     }
 
     @Test
+    void theNodeServesItsOpenApiDocumentAndValidatesAnalystRequestsAgainstIt() throws Exception {
+        HttpResponse<String> r = new Http(it.node().httpPort()).get("/openapi.json");
+        assertEquals(200, r.statusCode());
+        JsonObject doc = new JsonObject(r.body());
+        assertEquals("3.1.0", doc.getString("openapi"));
+        for (String path : new String[] {
+            "/v1/authorize-check", "/v1/labels", "/v1/decisions", "/v1/decisions/{transactionId}", "/v1/cards/{id}",
+            "/v1/terminals/{id}", "/v1/stats/daily", "/v1/cases", "/v1/cases/{id}/claim", "/v1/cases/{id}/resolve"
+        }) {
+            assertTrue(doc.getJsonObject("paths").containsKey(path), path);
+        }
+        // refused by the contract (types, ranges, enums, the resolution's fields), naming what it refused
+        JsonObject e = error(it.http().get("/v1/decisions?card=x&minScore=high"), 400);
+        assertEquals("minScore", e.getString("field"), e.encode());
+        e = error(it.http().get("/v1/decisions?card=x&degraded=perhaps"), 400);
+        assertEquals("degraded", e.getString("field"), e.encode());
+        e = error(it.http().get("/v1/cases?status=lost"), 400);
+        assertEquals("status", e.getString("field"), e.encode());
+        e = error(
+                it.http()
+                        .postWithKey(
+                                "/v1/cases/1/resolve",
+                                Http.key(keys, "analyst"),
+                                "{\"verdict\":\"fraud\",\"colour\":\"red\"}"),
+                400);
+        assertEquals("colour", e.getString("field"), e.encode());
+        assertEquals("invalid_value", e.getString("rule"), e.encode());
+    }
+
+    @Test
     void aDecisionsDetailHasTheInputEveryFeatureByNameTheModelAndTheStageTimings() throws Exception {
         Instant at = Instant.now().minus(1, ChronoUnit.HOURS);
         decide(tx("det-1", "card_det", "term_det", 321.5, at).put("mcc", "5411").put("country", "FR"));

@@ -17,8 +17,10 @@ import dev.fraudscore.node.cluster.OnContext;
 import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.features.VelocityPeek;
+import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpErrors;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
@@ -88,41 +90,61 @@ public final class AnalystRoutes {
     private final Pool pool;
     private final HazelcastInstance hazelcast;
     private final Access access;
+    private final ApiContract contract;
     private final long timeoutMs;
     private final int maxBodyBytes;
 
     /** {@code pool}: connects as the node's role (reads schema analyst, updates cases); shared by every loop. */
-    public AnalystRoutes(Pool pool, HazelcastInstance hazelcast, Access access, long timeoutMs, int maxBodyBytes) {
+    public AnalystRoutes(
+            Pool pool,
+            HazelcastInstance hazelcast,
+            Access access,
+            ApiContract contract,
+            long timeoutMs,
+            int maxBodyBytes) {
         this.pool = pool;
+        this.contract = contract;
         this.hazelcast = hazelcast;
         this.access = access;
         this.timeoutMs = timeoutMs;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Adds the routes to a verticle's router (call from that verticle's start). */
+    /** Adds the routes (and {@code /openapi.json}) to a verticle's router (call from that verticle's start). */
     public void mount(Vertx vertx, Router router) {
         Handlers h = new Handlers(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
-        router.get(DECISIONS).handler(access.require(Role.ANALYST)).handler(h::search);
-        router.get(DECISIONS + "/:transactionId")
+        contract.serve(router);
+        read(router, DECISIONS, "searchDecisions", h::search);
+        read(router, DECISIONS + "/:transactionId", "getDecision", h::detail);
+        read(router, "/v1/cards/:id", "getCard", ctx -> h.entity(ctx, true));
+        read(router, "/v1/terminals/:id", "getTerminal", ctx -> h.entity(ctx, false));
+        read(router, "/v1/stats/daily", "dailyStats", h::daily);
+        read(router, CASES, "listCases", h::cases);
+        read(router, CASES + "/:id", "getCase", h::oneCase);
+        router.post(CASES + "/:id/claim")
                 .handler(access.require(Role.ANALYST))
-                .handler(h::detail);
-        router.get("/v1/cards/:id").handler(access.require(Role.ANALYST)).handler(ctx -> h.entity(ctx, true));
-        router.get("/v1/terminals/:id").handler(access.require(Role.ANALYST)).handler(ctx -> h.entity(ctx, false));
-        router.get("/v1/stats/daily").handler(access.require(Role.ANALYST)).handler(h::daily);
-        router.get(CASES).handler(access.require(Role.ANALYST)).handler(h::cases);
-        router.get(CASES + "/:id").handler(access.require(Role.ANALYST)).handler(h::oneCase);
-        router.post(CASES + "/:id/claim").handler(access.require(Role.ANALYST)).handler(h::claim);
+                .handler(contract.validate("claimCase"))
+                .handler(h::claim);
         router.post(CASES + "/:id/release")
                 .handler(access.require(Role.ANALYST))
+                .handler(contract.validate("releaseCase"))
                 .handler(h::release);
         router.post(CASES + "/:id/resolve")
                 .consumes("application/json")
                 .handler(access.require(Role.ANALYST))
                 .handler(access.require(Role.LABEL))
                 .handler(body)
+                .handler(contract.validate("resolveCase"))
                 .handler(h::resolve);
+    }
+
+    /** A GET for the analyst role: who first, then the contract, then the handler. */
+    private void read(Router router, String path, String operationId, Handler<RoutingContext> handler) {
+        router.get(path)
+                .handler(access.require(Role.ANALYST))
+                .handler(contract.validate(operationId))
+                .handler(handler);
     }
 
     /** The handlers of one verticle (its Vert.x instance for the event bus and Hazelcast answers). */
