@@ -298,6 +298,8 @@ public final class FraudNode implements AutoCloseable {
                 hz,
                 access,
                 await(t, ApiContract.load(vertx)),
+                holder,
+                node,
                 hc.requestTimeoutMs(),
                 hc.maxBodyBytes());
         List<HttpIngestVerticle> http = new ArrayList<>();

@@ -8,7 +8,10 @@ import dev.fraudscore.node.support.KeysCommand;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +21,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -344,6 +352,79 @@ class AnalystApiIT {
                 taken.getJsonArray("events").stream()
                         .map(o -> ((JsonObject) o).getString("action"))
                         .toList());
+    }
+
+    @Test
+    void theAlertStreamPushesNewAlertsAndResumesAfterItsLastEventId() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpRequest stream = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + it.node().httpPort() + "/v1/alerts/stream"))
+                .header("Authorization", "Bearer " + Http.key(keys, "analyst"))
+                .build();
+        CompletableFuture<HttpResponse<Void>> open =
+                client.sendAsync(stream, HttpResponse.BodyHandlers.fromLineSubscriber(new Lines(lines)));
+        assertEquals("retry: 2000", lines.poll(10, TimeUnit.SECONDS), "the stream opened");
+        decide(tx("sse-1", "card_sse", "term_sse", 64, Instant.now()));
+        String[] event = nextAlert(lines, "sse-1");
+        JsonObject alert = new JsonObject(event[1]);
+        assertEquals("REVIEW", alert.getString("decision"));
+        assertEquals("card_sse", alert.getString("cardId"));
+        assertFalse(alert.getJsonArray("reasons").isEmpty());
+        open.cancel(true);
+
+        // a console that reconnects (its node restarted, another answers) gets what it missed, after its last id
+        decide(tx("sse-2", "card_sse", "term_sse", 65, Instant.now().plusSeconds(1)));
+        audited("sse-2", 1);
+        BlockingQueue<String> again = new LinkedBlockingQueue<>();
+        client.sendAsync(
+                HttpRequest.newBuilder(stream.uri())
+                        .header("Authorization", "Bearer " + Http.key(keys, "analyst"))
+                        .header("Last-Event-ID", event[0])
+                        .build(),
+                HttpResponse.BodyHandlers.fromLineSubscriber(new Lines(again)));
+        String[] missed = nextAlert(again, "sse-2");
+        assertTrue(Long.parseLong(missed[0]) > Long.parseLong(event[0]));
+    }
+
+    /** The next alert event for {@code transactionId}: {id, data}. */
+    private static String[] nextAlert(BlockingQueue<String> lines, String transactionId) throws Exception {
+        String id = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line == null) {
+                continue;
+            }
+            if (line.startsWith("id: ")) {
+                id = line.substring(4);
+            } else if (line.startsWith("data: ")
+                    && new JsonObject(line.substring(6))
+                            .getString("transactionId")
+                            .equals(transactionId)) {
+                return new String[] {id, line.substring(6)};
+            }
+        }
+        throw new AssertionError("no alert for " + transactionId);
+    }
+
+    /** Hands every line of a streamed body to a queue. */
+    private record Lines(BlockingQueue<String> queue) implements Flow.Subscriber<String> {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            queue.add(line);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onComplete() {}
     }
 
     @Test

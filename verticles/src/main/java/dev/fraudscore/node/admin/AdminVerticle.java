@@ -127,6 +127,11 @@ public final class AdminVerticle extends VerticleBase {
     }
 
     private JsonObject describe() {
+        return describe(models, nodeId);
+    }
+
+    /** The models a node serves (champion and challenger) with their versions, paths and thresholds. */
+    public static JsonObject describe(ModelHolder models, String nodeId) {
         return new JsonObject()
                 .put("node", nodeId)
                 .put("champion", describe(models.champion()))

@@ -2,7 +2,9 @@ package dev.fraudscore.node.analyst;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Label;
+import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.features.VelocityState;
 import dev.fraudscore.features.VelocityWindows;
@@ -10,7 +12,9 @@ import dev.fraudscore.features.Window;
 import dev.fraudscore.node.access.Access;
 import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
+import dev.fraudscore.node.admin.AdminVerticle;
 import dev.fraudscore.node.bus.Addresses;
+import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.LabelResult;
 import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.cluster.OnContext;
@@ -19,10 +23,15 @@ import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.features.VelocityPeek;
 import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpErrors;
+import dev.fraudscore.node.http.Servers;
+import dev.fraudscore.node.json.DecisionJson;
+import dev.fraudscore.node.scoring.ModelHolder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -40,7 +49,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -54,6 +65,16 @@ import java.util.function.Function;
 public final class AnalystRoutes {
     public static final String DECISIONS = "/v1/decisions";
     public static final String CASES = "/v1/cases";
+    public static final String ALERTS = "/v1/alerts/stream";
+    /** A stream's comment line at this period keeps it from every idle timeout on the way (node, HAProxy). */
+    private static final long HEARTBEAT_MS = 15_000;
+    /** Alerts sent again to a stream that (re)connects: since its Last-Event-ID, else the newest. */
+    private static final int REPLAYED = 50;
+
+    private static final String ALERT = "json_build_object('transactionId', transaction_id, 'client', client,"
+            + " 'eventTime', event_time, 'decidedAt', decided_at, 'cardId', card_id, 'terminalId', terminal_id,"
+            + " 'amount', amount, 'currency', currency, 'decision', decision, 'score', score, 'reasons', reasons,"
+            + " 'nodeId', node_id)";
 
     private static final List<String> OUTCOMES = List.of("APPROVE", "REVIEW", "DECLINE");
     private static final int RECENT = 20;
@@ -91,6 +112,8 @@ public final class AnalystRoutes {
     private final HazelcastInstance hazelcast;
     private final Access access;
     private final ApiContract contract;
+    private final ModelHolder models;
+    private final String nodeId;
     private final long timeoutMs;
     private final int maxBodyBytes;
 
@@ -100,8 +123,12 @@ public final class AnalystRoutes {
             HazelcastInstance hazelcast,
             Access access,
             ApiContract contract,
+            ModelHolder models,
+            String nodeId,
             long timeoutMs,
             int maxBodyBytes) {
+        this.models = models;
+        this.nodeId = nodeId;
         this.pool = pool;
         this.contract = contract;
         this.hazelcast = hazelcast;
@@ -121,6 +148,8 @@ public final class AnalystRoutes {
         read(router, "/v1/terminals/:id", "getTerminal", ctx -> h.entity(ctx, false));
         read(router, "/v1/stats/daily", "dailyStats", h::daily);
         read(router, CASES, "listCases", h::cases);
+        read(router, ALERTS, "alertStream", h::alerts);
+        read(router, "/v1/models", "getModels", ctx -> ctx.json(AdminVerticle.describe(models, nodeId)));
         read(router, CASES + "/:id", "getCase", h::oneCase);
         router.post(CASES + "/:id/claim")
                 .handler(access.require(Role.ANALYST))
@@ -230,6 +259,72 @@ public final class AnalystRoutes {
                     .onSuccess(rows -> ctx.json(page(
                             rows, limit, r -> AnalystQuery.cursorOf(r.getLong(1), r.getString(2), r.getString(3)))))
                     .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+        }
+
+        /**
+         * Server-sent events: every node's REVIEW and DECLINE as they are decided (the cluster-wide event-bus feed),
+         * after the ones this client missed (since its {@code Last-Event-ID}: an event's id is its event time in
+         * microseconds) or, on a first connection, the newest few. A browser's EventSource reconnects by itself
+         * (to any node behind the load balancer) and resumes from its last id.
+         */
+        void alerts(RoutingContext ctx) {
+            Long since;
+            try {
+                AnalystQuery q = new AnalystQuery(ctx.queryParams(), List.of());
+                String last = ctx.request().getHeader("Last-Event-ID");
+                since = last == null || last.isBlank() ? null : parseMicros(last.trim());
+            } catch (ValidationException e) {
+                HttpErrors.respond(ctx, e);
+                return;
+            }
+            HttpServerResponse response = ctx.response()
+                    .setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("X-Accel-Buffering", "no");
+            Servers.streaming(ctx);
+            response.write("retry: 2000\n\n");
+            // live alerts wait until the replay is written, so that the stream stays in order
+            List<JsonObject> held = new ArrayList<>();
+            boolean[] replaying = {true};
+            MessageConsumer<DecisionEvent> feed = vertx.eventBus().consumer(Addresses.CLUSTER_ALERTS_FEED, m -> {
+                JsonObject alert = alertJson(m.body());
+                if (replaying[0]) {
+                    held.add(alert);
+                } else {
+                    send(response, alert);
+                }
+            });
+            long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> response.write(": heartbeat\n\n"));
+            response.closeHandler(v -> {
+                feed.unregister();
+                vertx.cancelTimer(heartbeat);
+            });
+            Future<RowSet<Row>> missed = since == null
+                    ? pool.preparedQuery("SELECT * FROM (SELECT " + ALERT + " AS a, event_time FROM analyst.decisions"
+                                    + " WHERE decision IN ('REVIEW', 'DECLINE') ORDER BY event_time DESC LIMIT "
+                                    + REPLAYED + ") n ORDER BY event_time")
+                            .execute()
+                    : pool.preparedQuery("SELECT " + ALERT + " FROM analyst.decisions WHERE decision IN ('REVIEW',"
+                                    + " 'DECLINE') AND event_time > $1 ORDER BY event_time LIMIT " + (REPLAYED * 20))
+                            .execute(Tuple.of(AnalystQuery.fromMicros(since)));
+            feed.completion().compose(v -> missed).onComplete(ar -> {
+                Set<String> sent = new HashSet<>();
+                if (ar.succeeded()) {
+                    for (Row r : ar.result()) {
+                        JsonObject alert = r.getJsonObject(0);
+                        sent.add(alert.getString("client") + "/" + alert.getString("transactionId"));
+                        send(response, alert);
+                    }
+                }
+                replaying[0] = false;
+                for (JsonObject alert : held) {
+                    if (!sent.contains(alert.getString("client") + "/" + alert.getString("transactionId"))) {
+                        send(response, alert);
+                    }
+                }
+                held.clear();
+            });
         }
 
         void detail(RoutingContext ctx) {
@@ -549,6 +644,43 @@ public final class AnalystRoutes {
                     })
                     .onSuccess(ctx::json)
                     .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+        }
+    }
+
+    /** One alert as a server-sent event; its id is its event time in microseconds (what a reconnection resumes from). */
+    private static void send(HttpServerResponse response, JsonObject alert) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        OffsetDateTime at = OffsetDateTime.parse(alert.getString("eventTime"));
+        long micros = at.toEpochSecond() * 1_000_000L + at.getNano() / 1000;
+        response.write("id: " + micros + "\nevent: alert\ndata: " + alert.encode() + "\n\n");
+    }
+
+    private static JsonObject alertJson(DecisionEvent e) {
+        Decision d = e.decision();
+        Transaction tx = e.transaction();
+        JsonObject answer = DecisionJson.decision(d, false, 0);
+        return new JsonObject()
+                .put("transactionId", tx.transactionId())
+                .put("client", e.origin().client())
+                .put("eventTime", tx.timestamp().toString())
+                .put("decidedAt", d.decidedAt().toString())
+                .put("cardId", tx.cardId())
+                .put("terminalId", tx.terminalId())
+                .put("amount", tx.amount())
+                .put("currency", tx.currency())
+                .put("decision", d.outcome().name())
+                .put("score", answer.getValue("score"))
+                .put("reasons", answer.getJsonArray("reasons"))
+                .put("nodeId", d.nodeId());
+    }
+
+    private static long parseMicros(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ValidationException("Last-Event-ID", "event_id", "Last-Event-ID is not an id this stream sent");
         }
     }
 

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,7 @@ public final class Servers {
         // first of all routes: once a request is answered, the connection has idleTimeoutSeconds for the next one
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             HttpConnection connection = ctx.request().connection();
+            ctx.put(DEADLINES, d);
             ctx.addEndHandler(v -> d.answered(connection));
             ctx.next();
         });
@@ -70,6 +72,19 @@ public final class Servers {
             router.handle(request);
         });
     }
+
+    /**
+     * The request is read whole and its answer is a stream that stays open (server-sent events): the read deadline
+     * no longer applies; the stream's own heartbeats keep the connection from the idle timeout.
+     */
+    public static void streaming(RoutingContext ctx) {
+        Deadlines d = ctx.get(DEADLINES);
+        if (d != null) {
+            d.cancel(ctx.request().connection());
+        }
+    }
+
+    private static final String DEADLINES = "fraud.deadlines";
 
     /** One timer per connection (the server's verticle owns them all: one event loop, no locking). */
     private static final class Deadlines {
