@@ -18,4 +18,11 @@ if command -v promtool >/dev/null 2>&1; then
 else
   echo "WARNING: promtool could not be installed: ops/prometheus/alerts.yml not checked by promtool" >&2
 fi
+# the console's browser tests drive the system's Chromium (Debian packages chromium and chromium-driver)
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "installing chromium and chromium-driver (the console's browser tests) ..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    chromium chromium-driver) >/dev/null 2>&1 \
+    || echo "WARNING: chromium could not be installed: ConsoleBrowserIT will fail" >&2
+fi
 exec mvn -B verify "$@"

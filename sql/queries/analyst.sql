@@ -40,3 +40,16 @@ SELECT node_id, count(*),
 FROM analyst.decisions
 WHERE event_time >= now() - interval '1 hour'
 GROUP BY 1;
+
+-- The review queue, oldest open case first (cases_queue_idx), with the decision's reasons.
+SELECT c.id, c.opened_at, c.score, c.amount, c.card_id, c.reason_codes, c.status, c.claimed_by
+FROM analyst.cases c
+WHERE c.status <> 'resolved'
+ORDER BY c.opened_at, c.id
+LIMIT 50;
+
+-- Who resolved what today, and how (every case event is kept).
+SELECT e.actor, c.resolution, count(*)
+FROM analyst.case_events e JOIN analyst.cases c ON c.id = e.case_id
+WHERE e.action = 'resolved' AND e.at >= date_trunc('day', now())
+GROUP BY 1, 2 ORDER BY 3 DESC;

@@ -122,6 +122,19 @@ class LeastPrivilegeIT {
             assertThrows(SQLException.class, () -> a.query("SELECT * FROM access.api_keys"));
             assertThrows(
                     SQLException.class, () -> a.execute("DELETE FROM analyst.decisions WHERE transaction_id = 'lp-2'"));
+            // read-only: no insert or update through the views, no masked column, no table behind them
+            assertThrows(
+                    SQLException.class,
+                    () -> a.execute("INSERT INTO analyst.labels (transaction_id, client, fraud, source, card_id,"
+                            + " terminal_id, event_time) VALUES ('x', 'c', true, 's', 'c', 't', now())"));
+            assertThrows(
+                    SQLException.class,
+                    () -> a.execute("UPDATE analyst.decisions SET decision = 'APPROVE' WHERE transaction_id = 'lp-2'"));
+            assertThrows(SQLException.class, () -> a.execute("UPDATE analyst.cases SET status = 'resolved'"));
+            assertThrows(SQLException.class, () -> a.query("SELECT ip_address FROM analyst.decisions"));
+            assertThrows(SQLException.class, () -> a.query("SELECT * FROM audit.cases"));
+            assertEquals(0L, a.count("SELECT count(*) FROM analyst.cases WHERE status = 'resolved'"));
+            assertEquals(0L, a.count("SELECT count(*) FROM analyst.case_events WHERE action = 'resolved'"));
         }
     }
 }

@@ -39,6 +39,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -142,6 +143,22 @@ public final class AnalystRoutes {
         Handlers h = new Handlers(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         contract.serve(router);
+        // the analyst console: static files (no key needed to load them; every API call it makes sends the key)
+        router.get("/console/*")
+                .handler(ctx -> {
+                    if (ctx.request().path().equals("/console")) {
+                        ctx.redirect("/console/");
+                        return;
+                    }
+                    ctx.response()
+                            .putHeader(
+                                    "Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+                            .putHeader("X-Content-Type-Options", "nosniff")
+                            .putHeader("Referrer-Policy", "no-referrer");
+                    ctx.next();
+                })
+                .handler(StaticHandler.create("console").setCachingEnabled(false));
         read(router, DECISIONS, "searchDecisions", h::search);
         read(router, DECISIONS + "/:transactionId", "getDecision", h::detail);
         read(router, "/v1/cards/:id", "getCard", ctx -> h.entity(ctx, true));

@@ -1,0 +1,210 @@
+package dev.fraudscore.node;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.RunningNode;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The analyst console in a real browser (the system's headless Chromium driven by Selenium) against a running node
+ * on real PostgreSQL and Hazelcast: sign-in, the review queue from a REVIEW decided a moment earlier to its
+ * resolution (whose label the card's next decision carries), search by card, a decision's reasons, the card view,
+ * statistics, the model page, and the live alert feed showing a new alert without a reload. Screenshots of each page
+ * go to {@code target/screenshots} (the README's are these).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static RunningNode it;
+    private static Path keys;
+    private static WebDriver browser;
+    private static WebDriverWait wait;
+    private static String base;
+    private static final Path SHOTS = Path.of("target", "screenshots");
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser tests need Debian's chromium and chromium-driver (the README's test command,"
+                        + " ops/test.sh, installs them)");
+        it = RunningNode.start("console_it", c -> {});
+        keys = it.node().config().security().keysDir();
+        base = "http://127.0.0.1:" + it.node().httpPort();
+        HttpResponse<String> t =
+                it.ops().post("/admin/thresholds", "application/json", "{\"review\":0.0,\"decline\":1.0}");
+        assertEquals(200, t.statusCode(), t.body());
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (it != null) {
+            it.close();
+        }
+    }
+
+    private static void decide(String id, String card, double amount, Instant at) throws Exception {
+        HttpResponse<String> r = it.http()
+                .replaying()
+                .authorize(Http.tx(id, card, "term_" + card, amount)
+                        .put("timestamp", at.truncatedTo(ChronoUnit.SECONDS).toString()));
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    private static WebElement visible(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static void shot(String name) throws Exception {
+        Path png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void go(String hash) {
+        browser.get(base + "/console/index.html" + hash);
+    }
+
+    @Test
+    @Order(1)
+    void aWrongKeyIsToldSoAndTheAnalystKeySignsIn() throws Exception {
+        go("#/login");
+        visible(By.id("key")).sendKeys("fsk_not-a-real-key");
+        browser.findElement(By.cssSelector("#login button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "not known"));
+        shot("sign-in");
+        WebElement key = visible(By.id("key"));
+        key.clear();
+        key.sendKeys(Http.key(keys, "analyst"));
+        browser.findElement(By.cssSelector("#login button")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cases")));
+    }
+
+    @Test
+    @Order(2)
+    void anAnalystResolvesAReviewFromTheQueueAndTheCardsNextDecisionCarriesTheLabel() throws Exception {
+        // decided a moment ago (its event time eight days back, so the verdict is in today's delayed windows)
+        decide("web-1", "card_web", 812.40, Instant.now().minus(8, ChronoUnit.DAYS));
+        go("#/queue");
+        WebElement row = wait.until(d -> {
+            d.navigate().refresh();
+            return d.findElements(By.xpath("//tbody[@id='cases']/tr[td[contains(., 'card_web')]]")).stream()
+                    .findFirst()
+                    .orElse(null);
+        });
+        shot("review-queue");
+        row.findElement(By.linkText("open")).click();
+        visible(By.id("claim"));
+        assertFalse(
+                browser.findElements(By.cssSelector("#reasons svg rect")).isEmpty(),
+                "the reasons are shown as a bar chart of contributions");
+        browser.findElement(By.id("claim")).click();
+        visible(By.name("note")).sendKeys("cardholder confirmed: card stolen");
+        shot("case-claimed");
+        browser.findElement(By.id("fraud")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("resolution"), "fraud"));
+        shot("case-resolved");
+
+        decide("web-2", "card_web", 19.99, Instant.now());
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'web-2'");
+        JsonObject features =
+                new JsonObject(it.http().get("/v1/decisions/web-2").body()).getJsonObject("features");
+        assertEquals(1.0, features.getDouble("card_known_frauds_30d"), "the resolution's label reached the card");
+
+        // the card's view: its decisions, the known fraud and the velocity chart
+        go("#/card/card_web");
+        visible(By.cssSelector("#velocity svg"));
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("web-1"));
+        shot("card");
+    }
+
+    @Test
+    @Order(3)
+    void searchFindsADecisionByCardAndOpensItsDetail() throws Exception {
+        decide("web-s1", "card_find", 45.00, Instant.now().minus(1, ChronoUnit.HOURS));
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'web-s1'");
+        go("#/search");
+        visible(By.name("card")).sendKeys("card_find");
+        browser.findElement(By.cssSelector("#sf button")).click();
+        WebElement row = visible(By.xpath("//table[@id='results']//tr[td[text()='web-s1']]"));
+        shot("search");
+        row.click();
+        visible(By.id("features"));
+        assertTrue(browser.findElement(By.id("features")).getText().contains("card_count_1h"));
+        assertFalse(browser.findElements(By.cssSelector("#reasons svg rect")).isEmpty());
+        shot("decision");
+    }
+
+    @Test
+    @Order(4)
+    void theAlertFeedShowsANewAlertWithoutAReload() throws Exception {
+        go("#/alerts");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-text"), "live"));
+        decide("web-live-1", "card_live", 640.00, Instant.now());
+        visible(By.cssSelector("#feed li[data-tx='web-live-1']"));
+        shot("alerts");
+    }
+
+    @Test
+    @Order(5)
+    void statisticsAndTheModelPageShowTodayAndTheServedModel() throws Exception {
+        go("#/stats");
+        visible(By.cssSelector("#stats svg"));
+        assertTrue(browser.findElement(By.id("stats")).getText().contains("REVIEW"));
+        shot("statistics");
+        go("#/models");
+        assertTrue(visible(By.id("champion-version")).getText().startsWith("xgb-"));
+        shot("model");
+        // an API refusal is shown, not swallowed: a search no index serves
+        go("#/search");
+        visible(By.name("minScore")).sendKeys("0.5");
+        browser.findElement(By.cssSelector("#sf button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "indexed_filter"));
+    }
+}
