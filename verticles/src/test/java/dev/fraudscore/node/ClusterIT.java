@@ -234,6 +234,26 @@ class ClusterIT {
         Set<String> from = new HashSet<>();
         feed.forEach(e -> from.add(e.decision().nodeId()));
         assertEquals(NODES, from.size(), "alerts raised on every node reached the console: " + from);
+        // the review case of a decision made on node 0 is listed, claimed and resolved through the others
+        String analyst = Http.key(nodes.keysDir(), "analyst");
+        long caseId = Await.value(
+                () -> new JsonObject(http[2].get("/v1/cases?card=cl_alert_0").body())
+                        .getJsonArray("items").stream()
+                                .map(o -> ((JsonObject) o).getLong("id"))
+                                .findFirst()
+                                .orElse(null),
+                Duration.ofSeconds(20));
+        assertEquals(
+                200,
+                http[1].postWithKey("/v1/cases/" + caseId + "/claim", analyst, null)
+                        .statusCode());
+        HttpResponse<String> again = http[2].postWithKey("/v1/cases/" + caseId + "/claim", analyst, null);
+        assertEquals(409, again.statusCode(), "node 2 sees node 1's claim: " + again.body());
+        HttpResponse<String> resolved =
+                http[0].postWithKey("/v1/cases/" + caseId + "/resolve", analyst, "{\"verdict\":\"genuine\"}");
+        assertEquals(200, resolved.statusCode(), resolved.body());
+        assertEquals(
+                "resolved", new JsonObject(http[2].get("/v1/cases/" + caseId).body()).getString("status"));
         assertEquals(
                 200,
                 admin[2].post("/admin/thresholds", "application/json", "{\"review\":0.5,\"decline\":0.9}")
