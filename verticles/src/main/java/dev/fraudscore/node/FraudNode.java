@@ -28,9 +28,13 @@ import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.health.HealthVerticle;
 import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpIngestVerticle;
+import dev.fraudscore.node.http.RouteMount;
 import dev.fraudscore.node.kafka.KafkaIngestVerticle;
 import dev.fraudscore.node.kafka.KafkaTopics;
 import dev.fraudscore.node.labels.LabelsVerticle;
+import dev.fraudscore.node.risk.ListsVerticle;
+import dev.fraudscore.node.risk.RiskLists;
+import dev.fraudscore.node.risk.RiskRoutes;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringCapacity;
 import dev.fraudscore.node.scoring.ScoringVerticle;
@@ -49,6 +53,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -251,7 +256,10 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> new FeaturesVerticle(hz, deadlines, routes),
                         c.features().instances() == 0 ? loops : c.features().instances()));
-        DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback());
+        // block and allow lists, in force before the first decision
+        RiskLists lists = new RiskLists();
+        await(t, vertx.deployVerticle(new ListsVerticle(c.postgres(), hz, lists)));
+        DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback(), lists);
         StageBreakers breakers = new StageBreakers(c.breakers(), registry);
         ScoringCapacity capacity = new ScoringCapacity(c.scoring().queueMaxSize());
         Gauge.builder("fraud.scoring.capacity.used", capacity, ScoringCapacity::used)
@@ -293,15 +301,12 @@ public final class FraudNode implements AutoCloseable {
                 .description("decisions admitted and not yet done (authorize-checks and stream records)")
                 .register(registry);
         // the analysts' API: few requests, a small pool shared by every loop (closed with Vert.x)
-        AnalystRoutes analyst = new AnalystRoutes(
-                PgPools.create(vertx, c.postgres(), 4),
-                hz,
-                access,
-                await(t, ApiContract.load(vertx)),
-                holder,
-                node,
-                hc.requestTimeoutMs(),
-                hc.maxBodyBytes());
+        Pool apiPool = PgPools.create(vertx, c.postgres(), 4);
+        ApiContract contract = await(t, ApiContract.load(vertx));
+        List<RouteMount> mounts = List.of(
+                new AnalystRoutes(
+                        apiPool, hz, access, contract, holder, node, hc.requestTimeoutMs(), hc.maxBodyBytes()),
+                new RiskRoutes(apiPool, hz, access, contract));
         List<HttpIngestVerticle> http = new ArrayList<>();
         await(
                 t,
@@ -309,7 +314,7 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> {
                             HttpIngestVerticle v = new HttpIngestVerticle(
-                                    hc, c.security(), node, registry, health, admission, routes, access, analyst);
+                                    hc, c.security(), node, registry, health, admission, routes, access, mounts);
                             synchronized (http) {
                                 http.add(v);
                             }

@@ -387,6 +387,85 @@ class AnalystApiIT {
         assertTrue(Long.parseLong(missed[0]) > Long.parseLong(event[0]));
     }
 
+    @Test
+    void aStreamWhoseNodeWasStoppedResumesOnTheNodeThatReplacesItWithoutLosingAnAlert() throws Exception {
+        RunningNode first = RunningNode.start("alerts_restart_it", c -> {});
+        String url = first.node().config().postgres().url();
+        Path firstKeys = first.node().config().security().keysDir();
+        String analystKey = Http.key(firstKeys, "analyst");
+        assertEquals(
+                200,
+                first.ops()
+                        .post("/admin/thresholds", "application/json", "{\"review\":0.0,\"decline\":1.0}")
+                        .statusCode());
+        HttpClient client = HttpClient.newHttpClient();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        client.sendAsync(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + first.node().httpPort() + "/v1/alerts/stream"))
+                        .header("Authorization", "Bearer " + analystKey)
+                        .build(),
+                HttpResponse.BodyHandlers.fromLineSubscriber(new Lines(lines)));
+        assertEquals(
+                200,
+                first.http()
+                        .replaying()
+                        .authorize(tx("rs-1", "card_rs", "term_rs", 70, Instant.now()))
+                        .statusCode());
+        String[] seen = nextAlert(lines, "rs-1");
+        first.close();
+
+        // the replacement (same database and keys; the old node is gone) is decided on while nobody listens
+        RunningNode second = RunningNode.start(
+                "alerts_restart_it", c -> c.getJsonObject("postgres").put("url", url));
+        try {
+            Http decide = new Http(second.node().httpPort(), firstKeys).replaying();
+            assertEquals(
+                    200,
+                    second.ops()
+                            .postWithKey(
+                                    "/admin/thresholds",
+                                    Http.key(firstKeys, "admin"),
+                                    "{\"review\":0.0,\"decline\":1.0}")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    decide.authorize(tx(
+                                    "rs-2",
+                                    "card_rs",
+                                    "term_rs",
+                                    71,
+                                    Instant.now().plusSeconds(1)))
+                            .statusCode());
+            second.db()
+                    .awaitCount(
+                            1,
+                            Duration.ofSeconds(20),
+                            "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'rs-2'");
+            BlockingQueue<String> resumed = new LinkedBlockingQueue<>();
+            client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + second.node().httpPort() + "/v1/alerts/stream"))
+                            .header("Authorization", "Bearer " + analystKey)
+                            .header("Last-Event-ID", seen[0])
+                            .build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new Lines(resumed)));
+            nextAlert(resumed, "rs-2");
+            assertEquals(
+                    200,
+                    decide.authorize(tx(
+                                    "rs-3",
+                                    "card_rs",
+                                    "term_rs",
+                                    72,
+                                    Instant.now().plusSeconds(2)))
+                            .statusCode());
+            nextAlert(resumed, "rs-3");
+        } finally {
+            second.close();
+        }
+    }
+
     /** The next alert event for {@code transactionId}: {id, data}. */
     private static String[] nextAlert(BlockingQueue<String> lines, String transactionId) throws Exception {
         String id = null;

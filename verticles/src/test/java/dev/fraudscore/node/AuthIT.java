@@ -66,13 +66,13 @@ class AuthIT {
 
     @Test
     void aFirstStartCreatesOneKeyPerRoleReadableByTheOwnerOnly() throws Exception {
-        for (String role : new String[] {"decide", "label", "analyst", "admin", "replay"}) {
+        for (String role : new String[] {"decide", "label", "analyst", "admin", "replay", "risk"}) {
             Path file = keys.resolve(role + ".key");
             assertTrue(Files.exists(file), role);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), role);
             assertTrue(Files.readString(file).trim().startsWith("fsk_"));
         }
-        assertEquals(5, it.db().count("SELECT count(*) FROM access.api_keys WHERE revoked_at IS NULL"));
+        assertEquals(6, it.db().count("SELECT count(*) FROM access.api_keys WHERE revoked_at IS NULL"));
         assertEquals(
                 1,
                 it.db().count("SELECT count(*) FROM access.api_keys WHERE roles = ARRAY['decide', 'replay']"),

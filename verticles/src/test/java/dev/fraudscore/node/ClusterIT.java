@@ -254,6 +254,33 @@ class ClusterIT {
         assertEquals(200, resolved.statusCode(), resolved.body());
         assertEquals(
                 "resolved", new JsonObject(http[2].get("/v1/cases/" + caseId).body()).getString("status"));
+
+        // a block added through node 0 is checked by every node within a second
+        String risk = Http.key(nodes.keysDir(), "risk");
+        HttpResponse<String> added = http[0].postWithKey(
+                "/v1/lists",
+                risk,
+                "{\"list\":\"block\",\"kind\":\"card\",\"value\":\"cl_blocked\",\"reason\":\"stolen\"}");
+        assertEquals(201, added.statusCode(), added.body());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            int node = i;
+            int[] n = {0};
+            assertTrue(
+                    Await.until(
+                            () -> new JsonObject(http[node]
+                                            .authorize(Http.tx(
+                                                    "blk-" + node + "-" + n[0]++, "cl_blocked", "cl_term_b", 20))
+                                            .body())
+                                    .getString("decision")
+                                    .equals("DECLINE"),
+                            Duration.ofSeconds(5),
+                            20),
+                    "node " + node + " checks the new block");
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("block in force on all " + NODES + " nodes " + ms + " ms after it was added");
+        assertTrue(ms < 1000, "in force everywhere within a second: " + ms + " ms");
         assertEquals(
                 200,
                 admin[2].post("/admin/thresholds", "application/json", "{\"review\":0.5,\"decline\":0.9}")

@@ -25,7 +25,9 @@ public final class ApiKeys {
         ANALYST,
         ADMIN,
         /** Event times are used as sent, however far from the receive time (history replays, the handbook). */
-        REPLAY;
+        REPLAY,
+        /** Block and allow lists (and rules): the risk team's changes to what decides. */
+        RISK;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

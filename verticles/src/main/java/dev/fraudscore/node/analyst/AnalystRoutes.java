@@ -23,6 +23,7 @@ import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.features.VelocityPeek;
 import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpErrors;
+import dev.fraudscore.node.http.RouteMount;
 import dev.fraudscore.node.http.Servers;
 import dev.fraudscore.node.json.DecisionJson;
 import dev.fraudscore.node.scoring.ModelHolder;
@@ -63,7 +64,7 @@ import java.util.function.Function;
  * {@code analyst}, the same ones analysts query in SQL, and every search is one an index serves (a search no index
  * can serve is refused with 400 before it reaches PostgreSQL).
  */
-public final class AnalystRoutes {
+public final class AnalystRoutes implements RouteMount {
     public static final String DECISIONS = "/v1/decisions";
     public static final String CASES = "/v1/cases";
     public static final String ALERTS = "/v1/alerts/stream";
@@ -139,6 +140,7 @@ public final class AnalystRoutes {
     }
 
     /** Adds the routes (and {@code /openapi.json}) to a verticle's router (call from that verticle's start). */
+    @Override
     public void mount(Vertx vertx, Router router) {
         Handlers h = new Handlers(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);

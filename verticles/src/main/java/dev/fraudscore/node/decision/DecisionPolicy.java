@@ -2,11 +2,14 @@ package dev.fraudscore.node.decision;
 
 import dev.fraudscore.domain.Decision;
 import dev.fraudscore.domain.Outcome;
+import dev.fraudscore.domain.Reason;
 import dev.fraudscore.domain.ScoreResult;
 import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.node.risk.RiskLists;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,19 +24,26 @@ public final class DecisionPolicy {
 
     private final String nodeId;
     private final FallbackPolicy fallback;
+    private final RiskLists lists;
 
-    public DecisionPolicy(String nodeId, FallbackPolicy fallback) {
+    public DecisionPolicy(String nodeId, FallbackPolicy fallback, RiskLists lists) {
         this.nodeId = nodeId;
         this.fallback = fallback;
+        this.lists = lists;
     }
 
+    /**
+     * The thresholds' outcome, unless a list entry decides: a block (wins over an allow) declines, an allow approves;
+     * its stable code ({@code LIST_BLOCK_CARD}, ...) comes first in the reasons, the model's score and reasons stay.
+     */
     public Decision scored(Transaction tx, ScoreResult score, StageTimings timings, Instant now) {
-        Outcome outcome = score.thresholds().apply(score.score());
+        RiskLists.Entry listed = lists.match(tx, now);
+        Outcome outcome = listed != null ? listed(listed) : score.thresholds().apply(score.score());
         return new Decision(
                 tx.transactionId(),
                 outcome,
                 score.score(),
-                score.reasons(),
+                withList(listed, score.reasons()),
                 score.modelVersion(),
                 score.thresholds(),
                 false,
@@ -45,14 +55,29 @@ public final class DecisionPolicy {
                 score.challengerVersion());
     }
 
+    private static Outcome listed(RiskLists.Entry entry) {
+        return entry.list() == RiskLists.ListType.BLOCK ? Outcome.DECLINE : Outcome.APPROVE;
+    }
+
+    private static List<Reason> withList(RiskLists.Entry entry, List<Reason> model) {
+        if (entry == null) {
+            return model;
+        }
+        List<Reason> out = new ArrayList<>(model.size() + 1);
+        out.add(new Reason(entry.code(), Double.NaN, 0));
+        out.addAll(model);
+        return out;
+    }
+
     /** {@code why}: which dependency failed ({@link #FEATURES_UNAVAILABLE}, ...); the outcome is the fallback's. */
     public Decision degraded(Transaction tx, String why, Thresholds thresholds, StageTimings timings, Instant now) {
-        Outcome outcome = fallback.outcome(tx);
+        RiskLists.Entry listed = lists.match(tx, now);
+        Outcome outcome = listed != null ? listed(listed) : fallback.outcome(tx);
         return new Decision(
                 tx.transactionId(),
                 outcome,
                 Double.NaN,
-                List.of(),
+                withList(listed, List.of()),
                 null,
                 thresholds,
                 true,

@@ -8,7 +8,6 @@ import dev.fraudscore.node.access.Access;
 import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.admission.Admission;
-import dev.fraudscore.node.analyst.AnalystRoutes;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.LabelResult;
@@ -37,6 +36,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -61,7 +61,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     private final TransactionValidator validator = new TransactionValidator(Clock.systemUTC());
     private DeliveryOptions pipelineDelivery;
     private HttpServer server;
-    private final AnalystRoutes analyst;
+    private final List<RouteMount> mounts;
     private Buffer overloadedBody;
 
     /** {@code admission}: decisions in progress on this node and how many it takes, shared by every instance. */
@@ -74,9 +74,9 @@ public final class HttpIngestVerticle extends VerticleBase {
             Admission admission,
             LoopRoutes routes,
             Access access,
-            AnalystRoutes analyst) {
+            List<RouteMount> mounts) {
         this.access = access;
-        this.analyst = analyst;
+        this.mounts = mounts;
         this.config = config;
         this.security = security;
         this.nodeId = nodeId;
@@ -108,8 +108,8 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .handler(access.require(Role.LABEL))
                 .handler(body)
                 .handler(this::label);
-        if (analyst != null) {
-            analyst.mount(vertx, router);
+        for (RouteMount m : mounts) {
+            m.mount(vertx, router);
         }
         // the load balancer's probes; the details (/health) and /metrics are on the admin port only
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));

@@ -10,6 +10,7 @@ import dev.fraudscore.domain.ScoreResult;
 import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.node.risk.RiskLists;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -44,7 +45,7 @@ class DecisionPolicyTest {
 
     @Test
     void aScoreIsJudgedAgainstItsModelsThresholds() {
-        DecisionPolicy policy = new DecisionPolicy("node-a", FALLBACK);
+        DecisionPolicy policy = new DecisionPolicy("node-a", FALLBACK, new RiskLists());
         assertEquals(
                 Outcome.APPROVE, policy.scored(TX, score(0.49), TIMINGS, NOW).outcome());
         assertEquals(Outcome.REVIEW, policy.scored(TX, score(0.5), TIMINGS, NOW).outcome());
@@ -66,7 +67,7 @@ class DecisionPolicyTest {
 
     @Test
     void aDegradedDecisionIsFlaggedUnscoredAndFollowsTheFallbackTiers() {
-        DecisionPolicy policy = new DecisionPolicy("n", FALLBACK);
+        DecisionPolicy policy = new DecisionPolicy("n", FALLBACK, new RiskLists());
         Decision small = policy.degraded(TX, DecisionPolicy.SCORING_UNAVAILABLE, THRESHOLDS, TIMINGS, NOW);
         assertEquals(Outcome.APPROVE, small.outcome(), "42.50 is within the first tier");
         assertTrue(small.degraded());

@@ -1,0 +1,360 @@
+package dev.fraudscore.node.risk;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.fraudscore.domain.Luhn;
+import dev.fraudscore.domain.ValidationException;
+import dev.fraudscore.node.access.Access;
+import dev.fraudscore.node.access.ApiKeys;
+import dev.fraudscore.node.access.ApiKeys.Role;
+import dev.fraudscore.node.failure.ApiError;
+import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.http.ApiContract;
+import dev.fraudscore.node.http.HttpErrors;
+import dev.fraudscore.node.http.RouteMount;
+import dev.fraudscore.node.risk.RiskLists.Kind;
+import dev.fraudscore.node.risk.RiskLists.ListType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The risk team's API for block and allow lists (role {@code risk}, public port): list the entries in force, add
+ * one, remove one, import many from CSV, and read the change log. Entries live in PostgreSQL; after every change the
+ * node announces it on Hazelcast and every node reloads its {@link RiskLists} (within a second). Every change is
+ * written to {@code risk.changes} in the same transaction: who, when, before, after.
+ */
+public final class RiskRoutes implements RouteMount {
+    public static final String LISTS = "/v1/lists";
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:@=+/\\-]{1,128}");
+    private static final int MAX_REASON = 500;
+    private static final int MAX_IMPORT_BYTES = 16 << 20;
+    private static final String ENTRY = "json_build_object('id', id, 'list', list, 'kind', kind, 'value', value,"
+            + " 'reason', reason, 'addedBy', added_by, 'addedAt', added_at, 'expiresAt', expires_at,"
+            + " 'removedAt', removed_at, 'removedBy', removed_by)";
+    private static final String INSERT =
+            "INSERT INTO risk.list_entries (list, kind, value, reason, added_by, expires_at)"
+                    + " SELECT l, k, v, r, $5, e::timestamptz FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[],"
+                    + " $6::text[]) AS x(l, k, v, r, e)"
+                    + " ON CONFLICT (list, kind, value) WHERE removed_at IS NULL DO NOTHING RETURNING " + ENTRY;
+    private static final String CHANGE = "INSERT INTO risk.changes (actor, object, object_id, action, before, after)"
+            + " VALUES ($1, $2, $3, $4, $5, $6)";
+
+    private final Pool pool;
+    private final HazelcastInstance hazelcast;
+    private final Access access;
+    private final ApiContract contract;
+
+    public RiskRoutes(Pool pool, HazelcastInstance hazelcast, Access access, ApiContract contract) {
+        this.pool = pool;
+        this.hazelcast = hazelcast;
+        this.access = access;
+        this.contract = contract;
+    }
+
+    @Override
+    public void mount(Vertx vertx, Router router) {
+        BodyHandler json = BodyHandler.create(false).setBodyLimit(64 << 10);
+        router.get(LISTS)
+                .handler(access.require(Role.RISK))
+                .handler(contract.validate("listEntries"))
+                .handler(this::entries);
+        router.post(LISTS)
+                .consumes("application/json")
+                .handler(access.require(Role.RISK))
+                .handler(json)
+                .handler(contract.validate("addListEntry"))
+                .handler(this::add);
+        router.post(LISTS + "/import")
+                .consumes("text/csv")
+                .handler(access.require(Role.RISK))
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES))
+                .handler(this::importCsv);
+        router.delete(LISTS + "/:id")
+                .handler(access.require(Role.RISK))
+                .handler(contract.validate("removeListEntry"))
+                .handler(this::remove);
+        router.get("/v1/risk/changes")
+                .handler(access.require(Role.RISK))
+                .handler(contract.validate("riskChanges"))
+                .handler(this::changes);
+    }
+
+    /** One entry to add, checked. */
+    record NewEntry(ListType list, Kind kind, String value, String reason, OffsetDateTime expiresAt) {}
+
+    /** Checks one entry; {@code where} prefixes field names (a CSV line's number). */
+    static NewEntry check(String list, String kind, String value, String reason, String expiresAt, String where) {
+        ListType l = parse(ListType.class, list, where + "list", "block or allow");
+        Kind k = parse(Kind.class, kind, where + "kind", "card, terminal, customer, device or ip");
+        if (value == null || value.isBlank()) {
+            throw new ValidationException(where + "value", "required", "value is required");
+        }
+        value = value.trim();
+        if (k == Kind.IP) {
+            if (RiskLists.cidr(value) == null) {
+                throw new ValidationException(
+                        where + "value", "ip_or_cidr", "an ip entry is an IPv4 or IPv6 address or a CIDR range");
+            }
+        } else if (!TOKEN.matcher(value).matches()) {
+            throw new ValidationException(
+                    where + "value", "identifier", "value must be 1-128 of letters, digits and . _ : @ = + / -");
+        } else if (Luhn.looksLikePan(value)) {
+            throw new ValidationException(
+                    where + "value", "not_a_pan", "value looks like a raw card number; list the card's token");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new ValidationException(where + "reason", "required", "every entry needs a reason");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new ValidationException(where + "reason", "max_length", "reason must be at most 500 characters");
+        }
+        OffsetDateTime expires = null;
+        if (expiresAt != null && !expiresAt.isBlank()) {
+            try {
+                expires = OffsetDateTime.parse(expiresAt.trim());
+            } catch (DateTimeParseException e) {
+                throw new ValidationException(
+                        where + "expiresAt", "iso8601", "expiresAt must be an ISO-8601 date-time with an offset");
+            }
+            if (!expires.toInstant().isAfter(Instant.now())) {
+                throw new ValidationException(where + "expiresAt", "in_future", "expiresAt must be in the future");
+            }
+        }
+        return new NewEntry(l, k, value, reason.trim(), expires);
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String s, String field, String allowed) {
+        if (s == null || s.isBlank()) {
+            throw new ValidationException(field, "required", field + " is required: " + allowed);
+        }
+        try {
+            return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(field, "one_of", field + " must be " + allowed);
+        }
+    }
+
+    private void entries(RoutingContext ctx) {
+        String list = ctx.queryParams().get("list");
+        String kind = ctx.queryParams().get("kind");
+        String value = ctx.queryParams().get("value");
+        String after = ctx.queryParams().get("after");
+        String limit = ctx.queryParams().get("limit");
+        pool.preparedQuery("SELECT " + ENTRY + ", id FROM risk.list_entries WHERE removed_at IS NULL"
+                        + " AND ($1::text IS NULL OR list = $1) AND ($2::text IS NULL OR kind = $2)"
+                        + " AND ($3::text IS NULL OR value = $3) AND id > $4 ORDER BY id LIMIT $5")
+                .execute(Tuple.of(
+                        list,
+                        kind,
+                        value,
+                        after == null ? 0L : Long.parseLong(after),
+                        limit == null ? 100 : Integer.parseInt(limit)))
+                .onSuccess(rows -> {
+                    JsonArray items = new JsonArray();
+                    long last = 0;
+                    for (Row r : rows) {
+                        items.add(r.getJsonObject(0));
+                        last = r.getLong(1);
+                    }
+                    int max = limit == null ? 100 : Integer.parseInt(limit);
+                    ctx.json(new JsonObject()
+                            .put("items", items)
+                            .put("next", rows.size() == max ? Long.toString(last) : null));
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private void add(RoutingContext ctx) {
+        NewEntry entry;
+        try {
+            JsonObject b = body(ctx);
+            entry = check(
+                    b.getString("list"),
+                    b.getString("kind"),
+                    b.getString("value"),
+                    b.getString("reason"),
+                    b.getString("expiresAt"),
+                    "");
+        } catch (ValidationException | ClassCastException e) {
+            HttpErrors.respond(ctx, e instanceof ValidationException v ? v : invalidBody(e));
+            return;
+        }
+        String actor = actor(ctx);
+        pool.withTransaction(conn -> insert(conn, List.of(entry), actor).compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(Failure.LIST_ENTRY_EXISTS.exception(
+                                "a " + entry.list().wire() + " entry for "
+                                        + entry.kind().wire() + " " + entry.value() + " is already in force"));
+                    }
+                    JsonObject created = rows.iterator().next().getJsonObject(0);
+                    return change(conn, actor, created.getLong("id"), "add", null, created)
+                            .map(created);
+                }))
+                .onSuccess(created -> {
+                    ListsVerticle.announce(hazelcast);
+                    ctx.response().setStatusCode(201);
+                    ctx.json(created);
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private void importCsv(RoutingContext ctx) {
+        List<NewEntry> entries = new ArrayList<>();
+        try {
+            String text = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
+            String[] lines = text.split("\r?\n");
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (line.isEmpty() || (i == 0 && line.toLowerCase(Locale.ROOT).startsWith("list,"))) {
+                    continue;
+                }
+                String[] f = Arrays.copyOf(line.split(",", 5), 5);
+                entries.add(check(f[0], f[1], f[2], f[3], f[4], "line " + (i + 1) + ": "));
+            }
+            if (entries.isEmpty()) {
+                throw new ValidationException(
+                        "body", "required", "no entries: one per line, list,kind,value,reason[,expiresAt]");
+            }
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
+            return;
+        }
+        String actor = actor(ctx);
+        pool.withTransaction(conn -> insert(conn, entries, actor).compose(rows -> {
+                    JsonObject summary = new JsonObject()
+                            .put("received", entries.size())
+                            .put("added", rows.size())
+                            .put("alreadyInForce", entries.size() - rows.size());
+                    return change(conn, actor, 0, "import", null, summary).map(summary);
+                }))
+                .onSuccess(summary -> {
+                    ListsVerticle.announce(hazelcast);
+                    ctx.json(summary);
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private void remove(RoutingContext ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            HttpErrors.respond(ctx, new ValidationException("id", "positive_integer", "an entry id is a whole number"));
+            return;
+        }
+        String actor = actor(ctx);
+        pool.withTransaction(conn -> conn.preparedQuery("UPDATE risk.list_entries SET removed_at = now(),"
+                                + " removed_by = $2 WHERE id = $1 AND removed_at IS NULL RETURNING " + ENTRY)
+                        .execute(Tuple.of(id, actor))
+                        .compose(rows -> {
+                            if (rows.size() == 0) {
+                                return Future.failedFuture(
+                                        Failure.UNKNOWN_LIST_ENTRY.exception("no list entry " + id + " in force"));
+                            }
+                            JsonObject removed = rows.iterator().next().getJsonObject(0);
+                            JsonObject before =
+                                    removed.copy().putNull("removedAt").putNull("removedBy");
+                            return change(conn, actor, id, "remove", before, removed)
+                                    .map(removed);
+                        }))
+                .onSuccess(removed -> {
+                    ListsVerticle.announce(hazelcast);
+                    ctx.json(removed);
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private void changes(RoutingContext ctx) {
+        String limit = ctx.queryParams().get("limit");
+        pool.preparedQuery("SELECT json_build_object('id', id, 'at', at, 'actor', actor, 'object', object,"
+                        + " 'objectId', object_id, 'action', action, 'before', before, 'after', after)"
+                        + " FROM risk.changes ORDER BY id DESC LIMIT $1")
+                .execute(Tuple.of(limit == null ? 100 : Integer.parseInt(limit)))
+                .onSuccess(rows -> {
+                    JsonArray items = new JsonArray();
+                    rows.forEach(r -> items.add(r.getJsonObject(0)));
+                    ctx.json(new JsonObject().put("items", items));
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private static Future<RowSet<Row>> insert(SqlConnection conn, List<NewEntry> entries, String actor) {
+        String[] lists = new String[entries.size()];
+        String[] kinds = new String[entries.size()];
+        String[] values = new String[entries.size()];
+        String[] reasons = new String[entries.size()];
+        String[] expires = new String[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            NewEntry e = entries.get(i);
+            lists[i] = e.list().wire();
+            kinds[i] = e.kind().wire();
+            values[i] = e.value();
+            reasons[i] = e.reason();
+            expires[i] = e.expiresAt() == null ? null : e.expiresAt().toString();
+        }
+        return conn.preparedQuery(INSERT)
+                .execute(Tuple.tuple()
+                        .addArrayOfString(lists)
+                        .addArrayOfString(kinds)
+                        .addArrayOfString(values)
+                        .addArrayOfString(reasons)
+                        .addString(actor)
+                        .addArrayOfString(expires));
+    }
+
+    private static Future<Void> change(
+            SqlConnection conn, String actor, long id, String action, JsonObject before, JsonObject after) {
+        return conn.preparedQuery(CHANGE)
+                .execute(Tuple.of(actor, "list_entry", id == 0 ? "import" : Long.toString(id), action, before, after))
+                .mapEmpty();
+    }
+
+    private static String actor(RoutingContext ctx) {
+        return ctx.<ApiKeys.Client>get(Access.CLIENT).name();
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        try {
+            Object body = ctx.body().buffer() == null
+                    ? null
+                    : Json.decodeValue(ctx.body().buffer());
+            if (body instanceof JsonObject json) {
+                return json;
+            }
+        } catch (DecodeException e) {
+            throw new ValidationException("body", "malformed_json", "request body is not valid JSON");
+        }
+        throw new ValidationException("body", "json_object", "request body must be a JSON object");
+    }
+
+    private static ValidationException invalidBody(Exception e) {
+        return new ValidationException("body", "type_string", "list, kind, value, reason and expiresAt are strings");
+    }
+
+    private static ApiError unavailable(Throwable e) {
+        ApiError error = ApiError.of(e);
+        return error.failure() == Failure.INTERNAL
+                ? ApiError.of(Failure.UNAVAILABLE, null, "the risk store did not answer: " + e.getMessage())
+                : error;
+    }
+}

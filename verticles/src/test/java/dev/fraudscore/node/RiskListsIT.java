@@ -1,0 +1,236 @@
+package dev.fraudscore.node;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.fraudscore.node.support.Await;
+import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.RunningNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Block and allow lists on a real node and PostgreSQL: an entry added through the API decides the next checks (a
+ * block declines, an allow approves, a block wins; the model still scores and its reasons stay after the list's
+ * code), by exact value or IP range, until it expires or is removed; bad entries are refused naming the field;
+ * a CSV import is all or nothing; every change is in the change log; a node started later on the same database
+ * checks the same entries.
+ */
+class RiskListsIT {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static RunningNode it;
+    private static Path keys;
+
+    @BeforeAll
+    static void start() throws Exception {
+        it = RunningNode.start("lists_it", c -> {});
+        keys = it.node().config().security().keysDir();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        it.close();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String contentType, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + it.node().httpPort() + path))
+                .header("Authorization", "Bearer " + Http.key(keys, "risk"))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject add(JsonObject entry) throws Exception {
+        HttpResponse<String> r = send("POST", "/v1/lists", "application/json", entry.encode());
+        assertEquals(201, r.statusCode(), r.body());
+        return new JsonObject(r.body());
+    }
+
+    private static JsonObject entry(String list, String kind, String value) {
+        return new JsonObject()
+                .put("list", list)
+                .put("kind", kind)
+                .put("value", value)
+                .put("reason", "test " + value);
+    }
+
+    /** A new transaction's decision on {@code http}. */
+    private static JsonObject decide(Http http, JsonObject tx) throws Exception {
+        HttpResponse<String> r = http.authorize(tx.put("transactionId", "lst-" + IDS.incrementAndGet()));
+        assertEquals(200, r.statusCode(), r.body());
+        return new JsonObject(r.body());
+    }
+
+    private static JsonObject tx(String card, String terminal) {
+        return Http.tx("x", card, terminal, 12.5);
+    }
+
+    /** Decides new transactions until the first reason code is {@code code} (or, with null, none is a list's). */
+    private static JsonObject awaitCode(JsonObject tx, String code) throws Exception {
+        JsonObject[] last = new JsonObject[1];
+        assertTrue(
+                Await.until(
+                        () -> {
+                            last[0] = decide(it.http(), tx.copy());
+                            JsonArray reasons = last[0].getJsonArray("reasons");
+                            String first = reasons.isEmpty()
+                                    ? null
+                                    : reasons.getJsonObject(0).getString("code");
+                            return code == null ? first == null || !first.startsWith("LIST_") : code.equals(first);
+                        },
+                        Duration.ofSeconds(10),
+                        100),
+                "expected " + code + ": " + last[0]);
+        return last[0];
+    }
+
+    @Test
+    void aBlockedCardIsDeclinedWithTheListsCodeAndStillScored() throws Exception {
+        JsonObject before = decide(it.http(), tx("card_blk", "term_blk"));
+        assertEquals("APPROVE", before.getString("decision"));
+        long t0 = System.nanoTime();
+        JsonObject added = add(entry("block", "card", "card_blk").put("reason", "reported stolen"));
+        JsonObject d = awaitCode(tx("card_blk", "term_blk"), "LIST_BLOCK_CARD");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 5000, "in force within " + ms + " ms");
+        assertEquals("DECLINE", d.getString("decision"));
+        assertNotNull(d.getValue("score"), "the model still scores it");
+        assertTrue(d.getJsonArray("reasons").size() > 1, "the model's reasons follow the list's");
+        assertEquals("reported stolen", added.getString("reason"));
+        assertEquals("local-risk", added.getString("addedBy"));
+
+        // removed: decided by the model again; the removal and the addition are in the change log
+        HttpResponse<String> removed = send("DELETE", "/v1/lists/" + added.getLong("id"), null, null);
+        assertEquals(200, removed.statusCode(), removed.body());
+        assertEquals("APPROVE", awaitCode(tx("card_blk", "term_blk"), null).getString("decision"));
+        JsonArray changes =
+                new JsonObject(send("GET", "/v1/risk/changes", null, null).body()).getJsonArray("items");
+        JsonObject removal = changes.getJsonObject(0);
+        assertEquals("remove", removal.getString("action"));
+        assertEquals("local-risk", removal.getString("actor"));
+        assertNull(removal.getJsonObject("before").getValue("removedAt"));
+        assertNotNull(removal.getJsonObject("after").getValue("removedAt"));
+        assertEquals("add", changes.getJsonObject(1).getString("action"));
+        assertEquals("card_blk", changes.getJsonObject(1).getJsonObject("after").getString("value"));
+        assertEquals(
+                404,
+                send("DELETE", "/v1/lists/" + added.getLong("id"), null, null).statusCode());
+    }
+
+    @Test
+    void anAllowApprovesUnlessABlockAlsoMatchesAndRangesOfAddressesMatch() throws Exception {
+        add(entry("allow", "terminal", "term_vip"));
+        add(entry("block", "ip", "203.0.113.0/24"));
+        // a large amount the model flags, approved by the allow (the model's score is kept)
+        JsonObject allowed = awaitCode(Http.tx("x", "card_vip", "term_vip", 9000), "LIST_ALLOW_TERMINAL");
+        assertEquals("APPROVE", allowed.getString("decision"));
+        JsonObject both = awaitCode(tx("card_vip2", "term_vip").put("ipAddress", "203.0.113.77"), "LIST_BLOCK_IP");
+        assertEquals("DECLINE", both.getString("decision"), "a block wins over an allow");
+        assertEquals(
+                "APPROVE",
+                decide(it.http(), tx("card_vip3", "term_other").put("ipAddress", "203.0.114.1"))
+                        .getString("decision"));
+    }
+
+    @Test
+    void anEntryStopsMatchingWhenItExpires() throws Exception {
+        Instant expires = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
+        add(entry("block", "device", "dev_tmp").put("expiresAt", expires.toString()));
+        awaitCode(tx("card_exp", "term_exp").put("deviceId", "dev_tmp"), "LIST_BLOCK_DEVICE");
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 200));
+        assertEquals(
+                "APPROVE",
+                decide(it.http(), tx("card_exp", "term_exp").put("deviceId", "dev_tmp"))
+                        .getString("decision"));
+    }
+
+    @Test
+    void badEntriesAreRefusedNamingTheFieldAndTheRule() throws Exception {
+        Object[][] cases = {
+            {entry("grey", "card", "c1"), "list"},
+            {entry("block", "phone", "c1"), "kind"},
+            {entry("block", "ip", "999.1.1.1"), "value"},
+            {entry("block", "card", "4111111111111111"), "value"},
+            {entry("block", "card", "c1").put("reason", ""), "reason"},
+            {entry("block", "card", "c1").put("expiresAt", "2001-01-01T00:00:00Z"), "expiresAt"},
+        };
+        for (Object[] c : cases) {
+            HttpResponse<String> r = send("POST", "/v1/lists", "application/json", c[0].toString());
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals(c[1], new JsonObject(r.body()).getString("field"), r.body());
+        }
+        assertEquals(
+                "not_a_pan",
+                new JsonObject(send(
+                                        "POST",
+                                        "/v1/lists",
+                                        "application/json",
+                                        entry("block", "card", "4111111111111111")
+                                                .encode())
+                                .body())
+                        .getString("rule"));
+        add(entry("block", "customer", "cust_dup"));
+        HttpResponse<String> dup = send(
+                "POST",
+                "/v1/lists",
+                "application/json",
+                entry("block", "customer", "cust_dup").encode());
+        assertEquals(409, dup.statusCode(), dup.body());
+        assertEquals("list_entry_exists", new JsonObject(dup.body()).getString("rule"));
+        // the lists are the risk role's: a decide key is refused
+        HttpResponse<String> forbidden = it.http().getWithKey("/v1/lists", Http.key(keys, "decide"));
+        assertEquals(403, forbidden.statusCode());
+    }
+
+    @Test
+    void aCsvImportIsAllOrNothingAndANodeStartedLaterChecksTheSameEntries() throws Exception {
+        String bad = "list,kind,value,reason\nblock,card,card_csv1,breach\nblock,phone,x,typo\n";
+        HttpResponse<String> r = send("POST", "/v1/lists/import", "text/csv", bad);
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("line 3: kind", new JsonObject(r.body()).getString("field"));
+        assertEquals(0, it.db().count("SELECT count(*) FROM risk.list_entries WHERE value = 'card_csv1'"));
+
+        String good = "list,kind,value,reason,expiresAt\nblock,card,card_csv1,breach at merchant 12,\n"
+                + "block,card,card_csv2,breach at merchant 12," + Instant.now().plus(1, ChronoUnit.DAYS) + "\n"
+                + "allow,customer,cust_csv,known good customer,\n";
+        r = send("POST", "/v1/lists/import", "text/csv", good);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(3, new JsonObject(r.body()).getInteger("added"));
+        awaitCode(tx("card_csv2", "term_csv"), "LIST_BLOCK_CARD");
+        // imported again: nothing new
+        assertEquals(
+                0,
+                new JsonObject(send("POST", "/v1/lists/import", "text/csv", good)
+                                .body())
+                        .getInteger("added"));
+
+        String url = it.node().config().postgres().url();
+        try (RunningNode later = RunningNode.start(
+                "lists_it_later", c -> c.getJsonObject("postgres").put("url", url))) {
+            Http http = new Http(later.node().httpPort(), keys);
+            JsonObject d = decide(http, tx("card_csv1", "term_csv"));
+            assertEquals("DECLINE", d.getString("decision"), "loaded at start: " + d);
+            assertEquals(
+                    "LIST_BLOCK_CARD",
+                    d.getJsonArray("reasons").getJsonObject(0).getString("code"));
+        }
+    }
+}
