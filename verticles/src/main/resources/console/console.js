@@ -32,7 +32,7 @@ class ApiError extends Error {
 async function api(path, options = {}) {
   const key = sessionStorage.getItem(KEY);
   const headers = Object.assign({ Authorization: `Bearer ${key}` }, options.headers || {});
-  if (options.body) headers['Content-Type'] = 'application/json';
+  if (options.body && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
   let response;
   try {
     response = await fetch(path, Object.assign({}, options, { headers }));
@@ -402,6 +402,54 @@ pages.models = async () => {
       <dt>Review at</dt><dd>${esc(s.thresholds.review)}</dd><dt>Decline at</dt><dd>${esc(s.thresholds.decline)}</dd></dl></div>` : `<div class="panel"><h2>${name}</h2><p class="muted">none</p></div>`);
     main.innerHTML = `<h1>Model and thresholds</h1><p class="muted">as served by node ${esc(m.node)}</p><div class="grid">${one(m.champion, 'champion')}${one(m.challenger, 'challenger')}</div>`;
   });
+};
+
+pages.lists = async () => {
+  main.innerHTML = `<h1>Block and allow lists</h1>
+    <div class="grid"><div class="panel"><h2>Add an entry</h2><form id="add" class="filters">
+      <label>List<select name="list"><option>block</option><option>allow</option></select></label>
+      <label>Kind<select name="kind"><option>card</option><option>terminal</option><option>customer</option><option>device</option><option>ip</option></select></label>
+      <label>Value<input name="value" placeholder="card token, or 203.0.113.0/24"></label>
+      <label>Reason<input name="reason" size="28"></label>
+      <label>Expires (optional)<input name="expiresAt" placeholder="2026-12-31T00:00:00Z"></label>
+      <button>Add</button></form><p class="field-error" id="add-error"></p></div>
+    <div class="panel"><h2>Import CSV</h2><form id="import"><label>list,kind,value,reason[,expiresAt] per line
+      <textarea name="csv" rows="4" placeholder="block,card,card_tok_1,reported stolen"></textarea></label>
+      <div class="actions"><button>Import</button></div></form><p class="field-error" id="import-error"></p><p id="import-result" class="muted"></p></div></div>
+    <div class="panel"><h2>In force</h2><table id="entries"><thead><tr><th>#</th><th>List</th><th>Kind</th><th>Value</th><th>Reason</th><th>By</th><th>Added</th><th>Expires</th><th></th></tr></thead><tbody></tbody></table></div>
+    <div class="panel"><h2>History</h2><table id="changes"><tbody></tbody></table></div>`;
+  const load = () => guarded(async () => {
+    const page = await api('/v1/lists?limit=500');
+    document.querySelector('#entries tbody').innerHTML = page.items.map((e) => `<tr data-entry="${e.id}"><td>${e.id}</td><td>${esc(e.list)}</td><td>${esc(e.kind)}</td><td>${esc(e.value)}</td>
+      <td>${esc(e.reason)}</td><td>${esc(e.addedBy)}</td><td>${esc(fmtTime(e.addedAt))}</td><td>${esc(fmtTime(e.expiresAt) || '–')}</td>
+      <td><button class="secondary remove" data-id="${e.id}">Remove</button></td></tr>`).join('') || '<tr><td colspan="9" class="muted">No entries.</td></tr>';
+    const changes = await api('/v1/risk/changes?limit=50');
+    document.querySelector('#changes tbody').innerHTML = changes.items.map((c) => `<tr><td>${esc(fmtTime(c.at))}</td><td>${esc(c.actor)}</td><td>${esc(c.action)}</td>
+      <td class="muted">${esc(c.after ? (c.after.value ? `${c.after.list} ${c.after.kind} ${c.after.value}` : JSON.stringify(c.after)) : '')}</td></tr>`).join('');
+  });
+  const fieldError = (out, e) => { out.textContent = `${e.message}${e.field ? ` (${e.field}: ${e.rule})` : ''}`; };
+  document.getElementById('add').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(ev.target));
+    if (!f.expiresAt) delete f.expiresAt;
+    const out = document.getElementById('add-error');
+    try { await api('/v1/lists', { method: 'POST', body: JSON.stringify(f) }); out.textContent = ''; ev.target.reset(); await load(); } catch (e) { fieldError(out, e); }
+  });
+  document.getElementById('import').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const out = document.getElementById('import-error');
+    try {
+      const r = await api('/v1/lists/import', { method: 'POST', body: new FormData(ev.target).get('csv'), headers: { 'Content-Type': 'text/csv' } });
+      out.textContent = '';
+      document.getElementById('import-result').textContent = `${r.added} added, ${r.alreadyInForce} already in force`;
+      await load();
+    } catch (e) { fieldError(out, e); }
+  });
+  document.getElementById('entries').addEventListener('click', (ev) => {
+    const b = ev.target.closest('button.remove');
+    if (b) guarded(async () => { await api(`/v1/lists/${b.dataset.id}`, { method: 'DELETE' }); await load(); });
+  });
+  await load();
 };
 
 // ---- routing ---------------------------------------------------------------------------------------------------

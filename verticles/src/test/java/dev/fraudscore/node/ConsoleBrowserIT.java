@@ -3,6 +3,7 @@ package dev.fraudscore.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.KeysCommand;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -28,6 +29,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -189,6 +191,54 @@ class ConsoleBrowserIT {
         decide("web-live-1", "card_live", 640.00, Instant.now());
         visible(By.cssSelector("#feed li[data-tx='web-live-1']"));
         shot("alerts");
+    }
+
+    @Test
+    @Order(6)
+    void aRiskAnalystBlocksACardFromTheListsPageSeesBadInputInlineAndRemovesIt() throws Exception {
+        String key = KeysCommand.create(it.node().config().postgres().url(), "risk-analyst", "analyst,risk");
+        // the analyst key alone may not manage lists: the page says so
+        go("#/lists");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "forbidden"));
+        browser.findElement(By.id("signout")).click();
+        WebElement field = visible(By.id("key"));
+        wait.until(d -> {
+            field.clear();
+            field.sendKeys(key);
+            d.findElement(By.cssSelector("#login button")).click();
+            return !d.findElements(By.id("cases")).isEmpty();
+        });
+        go("#/lists");
+        visible(By.cssSelector("#add select[name=kind]")).sendKeys("ip");
+        browser.findElement(By.cssSelector("#add input[name=value]")).sendKeys("999.1.1.1");
+        browser.findElement(By.cssSelector("#add input[name=reason]")).sendKeys("typo");
+        browser.findElement(By.cssSelector("#add button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("add-error"), "ip_or_cidr"));
+        new Select(browser.findElement(By.cssSelector("#add select[name=kind]"))).selectByVisibleText("card");
+        WebElement value = browser.findElement(By.cssSelector("#add input[name=value]"));
+        value.clear();
+        value.sendKeys("card_stolen");
+        WebElement reason = browser.findElement(By.cssSelector("#add input[name=reason]"));
+        reason.clear();
+        reason.sendKeys("reported stolen by the cardholder");
+        browser.findElement(By.cssSelector("#add button")).click();
+        WebElement row = visible(By.xpath("//table[@id='entries']//tr[td[text()='card_stolen']]"));
+        shot("lists");
+        int[] n = {0};
+        assertTrue(
+                dev.fraudscore.node.support.Await.until(
+                        () -> new JsonObject(it.http()
+                                        .authorize(Http.tx("web-blk-" + n[0]++, "card_stolen", "term_x", 10))
+                                        .body())
+                                .getString("decision")
+                                .equals("DECLINE"),
+                        Duration.ofSeconds(5),
+                        50),
+                "the block decides");
+        row.findElement(By.cssSelector("button.remove")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.xpath("//table[@id='entries']//tr[td[text()='card_stolen']]")));
+        assertTrue(browser.findElement(By.id("changes")).getText().contains("remove"));
     }
 
     @Test
