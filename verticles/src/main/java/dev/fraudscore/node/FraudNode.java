@@ -35,6 +35,7 @@ import dev.fraudscore.node.labels.LabelsVerticle;
 import dev.fraudscore.node.risk.ListsVerticle;
 import dev.fraudscore.node.risk.RiskLists;
 import dev.fraudscore.node.risk.RiskRoutes;
+import dev.fraudscore.node.risk.RiskRules;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringCapacity;
 import dev.fraudscore.node.scoring.ScoringVerticle;
@@ -258,8 +259,9 @@ public final class FraudNode implements AutoCloseable {
                         c.features().instances() == 0 ? loops : c.features().instances()));
         // block and allow lists, in force before the first decision
         RiskLists lists = new RiskLists();
-        await(t, vertx.deployVerticle(new ListsVerticle(c.postgres(), hz, lists)));
-        DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback(), lists);
+        RiskRules rules = new RiskRules();
+        await(t, vertx.deployVerticle(new ListsVerticle(c.postgres(), hz, lists, rules)));
+        DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback(), lists, rules);
         StageBreakers breakers = new StageBreakers(c.breakers(), registry);
         ScoringCapacity capacity = new ScoringCapacity(c.scoring().queueMaxSize());
         Gauge.builder("fraud.scoring.capacity.used", capacity, ScoringCapacity::used)

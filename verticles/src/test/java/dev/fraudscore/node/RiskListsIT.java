@@ -150,6 +150,75 @@ class RiskListsIT {
                         .getString("decision"));
     }
 
+    private static HttpResponse<String> saveRule(String name, JsonObject rule) throws Exception {
+        return send("PUT", "/v1/rules/" + name, "application/json", rule.encode());
+    }
+
+    @Test
+    void aRuleIsTypeCheckedWhenSavedActsWhenActiveIsOnlyRecordedInShadowAndIsVersioned() throws Exception {
+        JsonObject rule = new JsonObject()
+                .put("expression", "tx.amount > 5000.0 && features.card_count_30d < 2.0 &&")
+                .put("action", "REVIEW")
+                .put("reasonCode", "HIGH_AMOUNT_NEW_CARD")
+                .put("priority", 10)
+                .put("state", "active");
+        HttpResponse<String> invalid = saveRule("big_new_card", rule);
+        assertEquals(422, invalid.statusCode(), invalid.body());
+        JsonObject error = new JsonObject(invalid.body());
+        assertEquals("rule_invalid", error.getString("rule"));
+        assertEquals("expression", error.getString("field"));
+        int end = rule.getString("expression").length() + 1;
+        assertTrue(
+                error.getString("error").startsWith("line 1, column " + end + ": "),
+                "the position of the error (the end of the input): " + error.getString("error"));
+        HttpResponse<String> typed = saveRule("big_new_card", rule.copy().put("expression", "tx.amount > 'a lot'"));
+        assertEquals(422, typed.statusCode(), typed.body());
+
+        rule.put("expression", "tx.amount > 5000.0 && features.card_count_30d < 2.0");
+        HttpResponse<String> saved = saveRule("big_new_card", rule);
+        assertEquals(201, saved.statusCode(), saved.body());
+        assertEquals(1, new JsonObject(saved.body()).getInteger("version"));
+        JsonObject d = awaitCode(Http.tx("x", "card_rule_new", "term_rule", 6000), "HIGH_AMOUNT_NEW_CARD");
+        assertEquals("REVIEW", d.getString("decision"));
+        assertNotNull(d.getValue("score"));
+        String id = d.getString("transactionId");
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = ? AND 'HIGH_AMOUNT_NEW_CARD' = ANY (reason_codes)",
+                        id);
+
+        // the same rule in shadow (version 2): recorded, never acted on
+        HttpResponse<String> shadow = saveRule("big_new_card", rule.copy().put("state", "shadow"));
+        assertEquals(200, shadow.statusCode(), shadow.body());
+        JsonObject s = awaitCode(Http.tx("x", "card_rule_new2", "term_rule", 6000), "SHADOW_HIGH_AMOUNT_NEW_CARD");
+        assertEquals("APPROVE", s.getString("decision"), "a shadow rule does not act: " + s);
+        assertEquals(2.0, s.getJsonArray("reasons").getJsonObject(0).getDouble("value"), "the rule's version");
+
+        // disabled (version 3): nothing
+        assertEquals(
+                200,
+                saveRule("big_new_card", rule.copy().put("state", "disabled")).statusCode());
+        awaitCode(Http.tx("x", "card_rule_new3", "term_rule", 6000), null);
+        JsonArray versions = new JsonObject(send("GET", "/v1/rules/big_new_card/versions", null, null)
+                        .body())
+                .getJsonArray("items");
+        assertEquals(3, versions.size());
+        assertEquals("disabled", versions.getJsonObject(0).getString("state"));
+        assertEquals("local-risk", versions.getJsonObject(0).getString("changedBy"));
+        JsonObject change = new JsonObject(
+                        send("GET", "/v1/risk/changes", null, null).body())
+                .getJsonArray("items")
+                .getJsonObject(0);
+        assertEquals("rule", change.getString("object"));
+        assertEquals("shadow", change.getJsonObject("before").getString("state"));
+        assertEquals("disabled", change.getJsonObject("after").getString("state"));
+        assertEquals(
+                "action",
+                new JsonObject(saveRule("x", rule.copy().put("action", "BLOCK")).body()).getString("field"));
+    }
+
     @Test
     void anEntryStopsMatchingWhenItExpires() throws Exception {
         Instant expires = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);

@@ -8,6 +8,7 @@ import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.node.risk.RiskLists;
+import dev.fraudscore.node.risk.RiskRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,25 +26,32 @@ public final class DecisionPolicy {
     private final String nodeId;
     private final FallbackPolicy fallback;
     private final RiskLists lists;
+    private final RiskRules rules;
 
-    public DecisionPolicy(String nodeId, FallbackPolicy fallback, RiskLists lists) {
+    public DecisionPolicy(String nodeId, FallbackPolicy fallback, RiskLists lists, RiskRules rules) {
         this.nodeId = nodeId;
         this.fallback = fallback;
         this.lists = lists;
+        this.rules = rules;
     }
 
     /**
-     * The thresholds' outcome, unless a list entry decides: a block (wins over an allow) declines, an allow approves;
-     * its stable code ({@code LIST_BLOCK_CARD}, ...) comes first in the reasons, the model's score and reasons stay.
+     * The outcome, first of: a list entry (a block, which wins over an allow, declines; an allow approves), the first
+     * active rule with an action that holds, the thresholds. The list's code comes first in the reasons, then the
+     * codes of the rules that held (shadow ones as {@code SHADOW_..}), then the model's; the model's score stays.
+     * {@code features}: the row the model scored.
      */
-    public Decision scored(Transaction tx, ScoreResult score, StageTimings timings, Instant now) {
+    public Decision scored(Transaction tx, ScoreResult score, float[] features, StageTimings timings, Instant now) {
         RiskLists.Entry listed = lists.match(tx, now);
-        Outcome outcome = listed != null ? listed(listed) : score.thresholds().apply(score.score());
+        RiskRules.Verdict ruled = rules.evaluate(tx, features, score.score(), listed);
+        Outcome outcome = listed != null
+                ? listed(listed)
+                : ruled.outcome() != null ? ruled.outcome() : score.thresholds().apply(score.score());
         return new Decision(
                 tx.transactionId(),
                 outcome,
                 score.score(),
-                withList(listed, score.reasons()),
+                reasons(listed, ruled, score.reasons()),
                 score.modelVersion(),
                 score.thresholds(),
                 false,
@@ -59,12 +67,15 @@ public final class DecisionPolicy {
         return entry.list() == RiskLists.ListType.BLOCK ? Outcome.DECLINE : Outcome.APPROVE;
     }
 
-    private static List<Reason> withList(RiskLists.Entry entry, List<Reason> model) {
-        if (entry == null) {
+    private static List<Reason> reasons(RiskLists.Entry entry, RiskRules.Verdict ruled, List<Reason> model) {
+        if (entry == null && ruled.reasons().isEmpty()) {
             return model;
         }
-        List<Reason> out = new ArrayList<>(model.size() + 1);
-        out.add(new Reason(entry.code(), Double.NaN, 0));
+        List<Reason> out = new ArrayList<>(model.size() + 1 + ruled.reasons().size());
+        if (entry != null) {
+            out.add(new Reason(entry.code(), Double.NaN, 0));
+        }
+        out.addAll(ruled.reasons());
         out.addAll(model);
         return out;
     }
@@ -72,12 +83,14 @@ public final class DecisionPolicy {
     /** {@code why}: which dependency failed ({@link #FEATURES_UNAVAILABLE}, ...); the outcome is the fallback's. */
     public Decision degraded(Transaction tx, String why, Thresholds thresholds, StageTimings timings, Instant now) {
         RiskLists.Entry listed = lists.match(tx, now);
-        Outcome outcome = listed != null ? listed(listed) : fallback.outcome(tx);
+        RiskRules.Verdict ruled = rules.evaluate(tx, null, Double.NaN, listed);
+        Outcome outcome =
+                listed != null ? listed(listed) : ruled.outcome() != null ? ruled.outcome() : fallback.outcome(tx);
         return new Decision(
                 tx.transactionId(),
                 outcome,
                 Double.NaN,
-                withList(listed, List.of()),
+                reasons(listed, ruled, List.of()),
                 null,
                 thresholds,
                 true,

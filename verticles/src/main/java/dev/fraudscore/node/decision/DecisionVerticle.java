@@ -193,7 +193,11 @@ public final class DecisionVerticle extends VerticleBase {
                         scoring.release();
                         if (score.succeeded()) {
                             Decision decision = policy.scored(
-                                    request.transaction(), score.result(), trace.timings(), Instant.now());
+                                    request.transaction(),
+                                    score.result(),
+                                    features.result().values(),
+                                    trace.timings(),
+                                    Instant.now());
                             return remember(request, claim, event(request, features.result(), decision), d);
                         }
                         if (ApiError.of(score.cause()).failure() == Failure.OVERLOADED) {

@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's {@link RiskLists} equal to the entries in force in PostgreSQL: loaded at start, again whenever
+ * Keeps this node's {@link RiskLists} and {@link RiskRules} equal to what is in force in PostgreSQL (list entries,
+ * the newest version of every rule): loaded at start, again whenever
  * any node announces a change on the Hazelcast topic {@value #TOPIC} (every member hears it at once), and every
  * {@value #REFRESH_MS} ms (expiries, and a change announced while this node was away). Loads never overlap: a change
  * announced during a load starts one more.
@@ -30,22 +31,28 @@ public final class ListsVerticle extends VerticleBase {
     public static final String TOPIC = "fraud.risk.changes";
     static final long REFRESH_MS = 30_000;
     private static final Logger LOG = LoggerFactory.getLogger(ListsVerticle.class);
+    /** The newest version of every rule. */
+    private static final String RULES = "SELECT DISTINCT ON (name) name, version, expression, action, reason_code,"
+            + " priority, state FROM risk.rules ORDER BY name, version DESC";
+
     private static final String LOAD = "SELECT id, list, kind, value, reason, expires_at FROM risk.list_entries"
             + " WHERE removed_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
 
     private final NodeConfig.Postgres postgres;
     private final HazelcastInstance hazelcast;
     private final RiskLists lists;
+    private final RiskRules rules;
     private Pool pool;
     private boolean loading;
     private boolean again;
     private UUID listener;
     private ITopic<String> topic;
 
-    public ListsVerticle(NodeConfig.Postgres postgres, HazelcastInstance hazelcast, RiskLists lists) {
+    public ListsVerticle(NodeConfig.Postgres postgres, HazelcastInstance hazelcast, RiskLists lists, RiskRules rules) {
         this.postgres = postgres;
         this.hazelcast = hazelcast;
         this.lists = lists;
+        this.rules = rules;
     }
 
     @Override
@@ -75,6 +82,23 @@ public final class ListsVerticle extends VerticleBase {
     private Future<Void> reload() {
         loading = true;
         again = false;
+        Future<Void> ruleVersions = pool.query(RULES).execute().map(rows -> {
+            List<RiskRules.Rule> versions = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                versions.add(new RiskRules.Rule(
+                        r.getString("name"),
+                        r.getInteger("version"),
+                        r.getString("expression"),
+                        RiskRules.Action.valueOf(r.getString("action")),
+                        r.getString("reason_code"),
+                        r.getInteger("priority"),
+                        RiskRules.State.valueOf(r.getString("state").toUpperCase(Locale.ROOT))));
+            }
+            for (String refused : rules.replace(versions)) {
+                LOG.error("rule not in force (it no longer compiles): {}", refused);
+            }
+            return null;
+        });
         return pool.query(LOAD)
                 .execute()
                 .map(rows -> {
@@ -92,6 +116,7 @@ public final class ListsVerticle extends VerticleBase {
                     lists.replace(entries);
                     return (Void) null;
                 })
+                .compose(v -> ruleVersions)
                 .onComplete(ar -> {
                     loading = false;
                     if (again) {

@@ -45,6 +45,12 @@ import java.util.regex.Pattern;
  */
 public final class RiskRoutes implements RouteMount {
     public static final String LISTS = "/v1/lists";
+    public static final String RULES = "/v1/rules";
+    private static final Pattern RULE_NAME = Pattern.compile("[a-z0-9_\\-]{1,64}");
+    private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,64}");
+    private static final String RULE = "json_build_object('name', name, 'version', version, 'expression', expression,"
+            + " 'action', action, 'reasonCode', reason_code, 'priority', priority, 'state', state,"
+            + " 'changedBy', changed_by, 'changedAt', changed_at)";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:@=+/\\-]{1,128}");
     private static final int MAX_REASON = 500;
     private static final int MAX_IMPORT_BYTES = 16 << 20;
@@ -93,6 +99,13 @@ public final class RiskRoutes implements RouteMount {
                 .handler(access.require(Role.RISK))
                 .handler(contract.validate("removeListEntry"))
                 .handler(this::remove);
+        router.get(RULES).handler(access.require(Role.RISK)).handler(this::rules);
+        router.get(RULES + "/:name/versions").handler(access.require(Role.RISK)).handler(this::ruleVersions);
+        router.put(RULES + "/:name")
+                .consumes("application/json")
+                .handler(access.require(Role.RISK))
+                .handler(json)
+                .handler(this::saveRule);
         router.get("/v1/risk/changes")
                 .handler(access.require(Role.RISK))
                 .handler(contract.validate("riskChanges"))
@@ -296,6 +309,130 @@ public final class RiskRoutes implements RouteMount {
                     ctx.json(new JsonObject().put("items", items));
                 })
                 .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private void rules(RoutingContext ctx) {
+        pool.query("SELECT " + RULE + " FROM (SELECT DISTINCT ON (name) * FROM risk.rules ORDER BY name, version DESC)"
+                        + " r ORDER BY priority, name")
+                .execute()
+                .onSuccess(rows -> ctx.json(new JsonObject().put("items", column(rows))))
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private void ruleVersions(RoutingContext ctx) {
+        pool.preparedQuery("SELECT " + RULE + " FROM risk.rules WHERE name = $1 ORDER BY version DESC")
+                .execute(Tuple.of(ctx.pathParam("name")))
+                .onSuccess(rows -> {
+                    if (rows.size() == 0) {
+                        HttpErrors.respond(ctx, Failure.UNKNOWN_RULE.exception("no rule " + ctx.pathParam("name")));
+                    } else {
+                        ctx.json(new JsonObject().put("items", column(rows)));
+                    }
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    /**
+     * Saves a new version of a rule (the first creates it): type-checked before anything is stored (422 {@code
+     * rule_invalid} with the line and column), then in force on every node once they reload.
+     */
+    private void saveRule(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        RiskRules.Rule rule;
+        try {
+            if (!RULE_NAME.matcher(name).matches()) {
+                throw new ValidationException("name", "pattern", "a rule's name is 1-64 of a-z, 0-9, _ and -");
+            }
+            JsonObject b = body(ctx);
+            String expression = b.getString("expression");
+            if (expression == null || expression.isBlank() || expression.length() > 4000) {
+                throw new ValidationException(
+                        "expression", "required", "expression is required (at most 4000 characters)");
+            }
+            RiskRules.Action action =
+                    parse(RiskRules.Action.class, b.getString("action"), "action", "APPROVE, REVIEW, DECLINE or NONE");
+            String code = b.getString("reasonCode");
+            if (code == null || !REASON_CODE.matcher(code).matches()) {
+                throw new ValidationException("reasonCode", "pattern", "reasonCode is 1-64 of A-Z, 0-9 and _");
+            }
+            Object priority = b.getValue("priority", 100);
+            if (!(priority instanceof Integer p) || p < 0 || p > 1_000_000) {
+                throw new ValidationException(
+                        "priority", "range", "priority is a whole number 0..1000000 (lower first)");
+            }
+            RiskRules.State state =
+                    parse(RiskRules.State.class, b.getString("state", "shadow"), "state", "active, shadow or disabled");
+            rule = new RiskRules.Rule(name, 0, expression, action, code, (Integer) priority, state);
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
+            return;
+        } catch (ClassCastException e) {
+            HttpErrors.respond(
+                    ctx,
+                    new ValidationException(
+                            "body",
+                            "type",
+                            "expression, action, reasonCode and state are" + " strings, priority a whole number"));
+            return;
+        }
+        try {
+            RiskRules.compile(rule.expression());
+        } catch (RiskRules.InvalidRule e) {
+            HttpErrors.respond(
+                    ctx,
+                    Failure.RULE_INVALID.exception(
+                            "line " + e.line() + ", column " + e.column() + ": " + e.getMessage()));
+            return;
+        }
+        String actor = actor(ctx);
+        pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('rule:' || $1))")
+                        .execute(Tuple.of(name))
+                        .compose(v -> conn.preparedQuery("SELECT " + RULE + " FROM risk.rules WHERE name = $1"
+                                        + " ORDER BY version DESC LIMIT 1")
+                                .execute(Tuple.of(name)))
+                        .compose(prev -> {
+                            JsonObject before = prev.size() == 0
+                                    ? null
+                                    : prev.iterator().next().getJsonObject(0);
+                            int version = before == null ? 1 : before.getInteger("version") + 1;
+                            return conn.preparedQuery("INSERT INTO risk.rules (name, version, expression, action,"
+                                            + " reason_code, priority, state, changed_by) VALUES ($1, $2, $3, $4, $5,"
+                                            + " $6, $7, $8) RETURNING " + RULE)
+                                    .execute(Tuple.of(
+                                            name,
+                                            version,
+                                            rule.expression(),
+                                            rule.action().name(),
+                                            rule.reasonCode(),
+                                            rule.priority(),
+                                            rule.state().wire(),
+                                            actor))
+                                    .compose(rows -> {
+                                        JsonObject after =
+                                                rows.iterator().next().getJsonObject(0);
+                                        return conn.preparedQuery(CHANGE)
+                                                .execute(Tuple.of(
+                                                        actor,
+                                                        "rule",
+                                                        name,
+                                                        before == null ? "add" : "change",
+                                                        before,
+                                                        after))
+                                                .map(after);
+                                    });
+                        }))
+                .onSuccess(saved -> {
+                    ListsVerticle.announce(hazelcast);
+                    ctx.response().setStatusCode(saved.getInteger("version") == 1 ? 201 : 200);
+                    ctx.json(saved);
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private static JsonArray column(RowSet<Row> rows) {
+        JsonArray items = new JsonArray();
+        rows.forEach(r -> items.add(r.getJsonObject(0)));
+        return items;
     }
 
     private static Future<RowSet<Row>> insert(SqlConnection conn, List<NewEntry> entries, String actor) {

@@ -11,6 +11,7 @@ import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.node.risk.RiskLists;
+import dev.fraudscore.node.risk.RiskRules;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,13 +46,17 @@ class DecisionPolicyTest {
 
     @Test
     void aScoreIsJudgedAgainstItsModelsThresholds() {
-        DecisionPolicy policy = new DecisionPolicy("node-a", FALLBACK, new RiskLists());
+        DecisionPolicy policy = new DecisionPolicy("node-a", FALLBACK, new RiskLists(), new RiskRules());
         assertEquals(
-                Outcome.APPROVE, policy.scored(TX, score(0.49), TIMINGS, NOW).outcome());
-        assertEquals(Outcome.REVIEW, policy.scored(TX, score(0.5), TIMINGS, NOW).outcome());
+                Outcome.APPROVE,
+                policy.scored(TX, score(0.49), null, TIMINGS, NOW).outcome());
         assertEquals(
-                Outcome.DECLINE, policy.scored(TX, score(0.9), TIMINGS, NOW).outcome());
-        Decision d = policy.scored(TX, score(0.7), TIMINGS, NOW);
+                Outcome.REVIEW,
+                policy.scored(TX, score(0.5), null, TIMINGS, NOW).outcome());
+        assertEquals(
+                Outcome.DECLINE,
+                policy.scored(TX, score(0.9), null, TIMINGS, NOW).outcome());
+        Decision d = policy.scored(TX, score(0.7), null, TIMINGS, NOW);
         assertEquals("t-1", d.transactionId());
         assertEquals(0.7, d.score());
         assertEquals("xgb-1", d.modelVersion());
@@ -67,7 +72,7 @@ class DecisionPolicyTest {
 
     @Test
     void aDegradedDecisionIsFlaggedUnscoredAndFollowsTheFallbackTiers() {
-        DecisionPolicy policy = new DecisionPolicy("n", FALLBACK, new RiskLists());
+        DecisionPolicy policy = new DecisionPolicy("n", FALLBACK, new RiskLists(), new RiskRules());
         Decision small = policy.degraded(TX, DecisionPolicy.SCORING_UNAVAILABLE, THRESHOLDS, TIMINGS, NOW);
         assertEquals(Outcome.APPROVE, small.outcome(), "42.50 is within the first tier");
         assertTrue(small.degraded());

@@ -1,0 +1,96 @@
+package dev.fraudscore.node.risk;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.fraudscore.domain.Channel;
+import dev.fraudscore.domain.Outcome;
+import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.Transaction;
+import dev.fraudscore.features.Feature;
+import dev.fraudscore.node.risk.RiskRules.Action;
+import dev.fraudscore.node.risk.RiskRules.Rule;
+import dev.fraudscore.node.risk.RiskRules.State;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RiskRulesTest {
+    private static final Transaction BIG = new Transaction(
+            "t-1",
+            "card-1",
+            "term-1",
+            new BigDecimal("12000.00"),
+            "EUR",
+            OffsetDateTime.parse("2026-11-24T03:00:00Z"),
+            null,
+            null,
+            null,
+            "5411",
+            "FR",
+            Channel.ECOM);
+
+    private static float[] features(String name, float value) {
+        float[] f = new float[Feature.COUNT];
+        f[Feature.names().indexOf(name)] = value;
+        return f;
+    }
+
+    @Test
+    void anExpressionIsTypeCheckedWithThePositionOfItsFirstError() {
+        RiskRules.InvalidRule syntax =
+                assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("tx.amount > 10.0 &&"));
+        assertEquals(1, syntax.line());
+        assertEquals(20, syntax.column());
+        RiskRules.InvalidRule type =
+                assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("features.card_count_30d > 'a'"));
+        assertEquals(25, type.column());
+        assertTrue(type.getMessage().contains("no matching overload"), type.getMessage());
+        assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("score + 1.0"), "not a boolean");
+        assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("merchant == 'x'"), "an unknown variable");
+        assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("tx.amount > 'a lot'"), "typed fields");
+        assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("tx.merchant == 'x'"), "unknown field");
+        assertThrows(RiskRules.InvalidRule.class, () -> RiskRules.compile("features.no_such > 1.0"), "unknown feature");
+        assertDoesNotThrow(() -> RiskRules.compile("has(tx.customerId) && tx.customerId.startsWith('vip-')"));
+    }
+
+    @Test
+    void theFirstActiveRuleWithAnActionDecidesEveryHoldingRuleAddsItsCodeAndShadowRulesNeverAct() throws Exception {
+        RiskRules rules = new RiskRules();
+        List<String> refused = rules.replace(List.of(
+                new Rule(
+                        "big_new_card",
+                        3,
+                        "tx.amount > 10000.0 && features.card_count_30d < 2.0",
+                        Action.REVIEW,
+                        "HIGH_AMOUNT_NEW_CARD",
+                        10,
+                        State.ACTIVE),
+                new Rule("night", 1, "tx.hour < 6", Action.NONE, "NIGHT", 5, State.ACTIVE),
+                new Rule("decline_all", 1, "true", Action.DECLINE, "TRY_ME", 1, State.SHADOW),
+                new Rule("off", 1, "true", Action.DECLINE, "OFF", 0, State.DISABLED),
+                new Rule("missing", 1, "tx.customerId == 'x'", Action.DECLINE, "MISSING", 0, State.ACTIVE)));
+        assertEquals(List.of(), refused);
+        RiskRules.Verdict v = rules.evaluate(BIG, features("card_count_30d", 1), 0.01, null);
+        assertEquals(Outcome.REVIEW, v.outcome());
+        assertEquals(
+                List.of("SHADOW_TRY_ME", "NIGHT", "HIGH_AMOUNT_NEW_CARD"),
+                v.reasons().stream().map(Reason::code).toList(),
+                "in priority order; the rule reading an absent field does not hold");
+        assertEquals(3.0, v.reasons().get(2).value(), "the reason's value is the rule's version");
+        RiskRules.Verdict seasoned = rules.evaluate(BIG, features("card_count_30d", 40), 0.01, null);
+        assertNull(seasoned.outcome(), "only NONE and shadow rules held");
+    }
+
+    @Test
+    void rulesSeeTheScoreAndListMembership() {
+        RiskRules rules = new RiskRules();
+        rules.replace(List.of(new Rule(
+                "score", 1, "score > 0.3 && !listed.allow", Action.DECLINE, "SCORE_OVER_03", 1, State.ACTIVE)));
+        assertEquals(Outcome.DECLINE, rules.evaluate(BIG, null, 0.4, null).outcome());
+        RiskLists.Entry allow =
+                new RiskLists.Entry(1, RiskLists.ListType.ALLOW, RiskLists.Kind.CARD, "card-1", "vip", null);
+        assertNull(rules.evaluate(BIG, null, 0.4, allow).outcome());
+        assertNull(rules.evaluate(BIG, null, Double.NaN, null).outcome(), "no score (degraded): NaN compares false");
+    }
+}
