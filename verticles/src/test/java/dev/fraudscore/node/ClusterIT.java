@@ -281,6 +281,42 @@ class ClusterIT {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("block in force on all " + NODES + " nodes " + ms + " ms after it was added");
         assertTrue(ms < 1000, "in force everywhere within a second: " + ms + " ms");
+
+        // a rule saved through node 2 acts on every node
+        HttpRequest put = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + nodes.httpPorts[2] + "/v1/rules/cl_big"))
+                .header("Authorization", "Bearer " + risk)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"expression\":\"tx.amount > 4000.0\",\"action\":\"DECLINE\","
+                                + "\"reasonCode\":\"CLUSTER_BIG\",\"priority\":1,\"state\":\"active\"}"))
+                .build();
+        HttpResponse<String> saved = HttpClient.newHttpClient().send(put, HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, saved.statusCode(), saved.body());
+        long r0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            int node = i;
+            int[] n = {0};
+            assertTrue(
+                    Await.until(
+                            () -> new JsonObject(http[node]
+                                            .authorize(Http.tx(
+                                                    "rule-" + node + "-" + n[0]++,
+                                                    "cl_rule_" + node,
+                                                    "cl_term_r",
+                                                    4500))
+                                            .body())
+                                    .getJsonArray("reasons")
+                                    .getJsonObject(0)
+                                    .getString("code")
+                                    .equals("CLUSTER_BIG"),
+                            Duration.ofSeconds(5),
+                            20),
+                    "node " + node + " applies the new rule");
+        }
+        long rms = (System.nanoTime() - r0) / 1_000_000;
+        System.out.println("rule in force on all " + NODES + " nodes " + rms + " ms after it was saved");
+        assertTrue(rms < 1000, "in force everywhere within a second: " + rms + " ms");
         assertEquals(
                 200,
                 admin[2].post("/admin/thresholds", "application/json", "{\"review\":0.5,\"decline\":0.9}")

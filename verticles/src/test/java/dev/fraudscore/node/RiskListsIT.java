@@ -220,6 +220,103 @@ class RiskListsIT {
     }
 
     @Test
+    void aRuleAndNewThresholdsAreBacktestedOnTheRecordedDecisionsAndTheirLabels() throws Exception {
+        // ten decisions in a window of their own, three days ago: amounts 100..1000, the three largest labelled fraud
+        Instant t0 = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
+        java.util.Map<Integer, String> recorded = new java.util.HashMap<>();
+        for (int i = 1; i <= 10; i++) {
+            JsonObject tx = Http.tx("bt-" + i, "card_bt_" + i, "term_bt", 100.0 * i)
+                    .put("timestamp", t0.plusSeconds(30L * i).toString());
+            HttpResponse<String> r = it.http().replaying().authorize(tx);
+            assertEquals(200, r.statusCode(), r.body());
+            recorded.put(i, new JsonObject(r.body()).getString("decision"));
+        }
+        it.db()
+                .awaitCount(
+                        10,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'bt-%'");
+        for (int i = 1; i <= 10; i++) {
+            if (i >= 8 || i <= 2) {
+                HttpResponse<String> l = it.http()
+                        .post(
+                                "/v1/labels",
+                                "application/json",
+                                new JsonObject()
+                                        .put("transactionId", "bt-" + i)
+                                        .put("fraud", i >= 8)
+                                        .put("source", "chargeback")
+                                        .encode());
+                assertEquals(200, l.statusCode(), l.body());
+            }
+        }
+        JsonObject range = new JsonObject()
+                .put("from", t0.toString())
+                .put("to", t0.plus(10, ChronoUnit.MINUTES).toString());
+        HttpResponse<String> r = send(
+                "POST",
+                "/v1/rules/backtest",
+                "application/json",
+                range.copy()
+                        .put(
+                                "rule",
+                                new JsonObject()
+                                        .put("expression", "tx.amount > 650.0")
+                                        .put("action", "REVIEW")
+                                        .put("reasonCode", "BIG"))
+                        .encode());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject rule = new JsonObject(r.body());
+        assertEquals(10, rule.getLong("decisions"));
+        assertEquals(4, rule.getLong("ruleHeld"));
+        long expectChanged = java.util.stream.IntStream.rangeClosed(7, 10)
+                .filter(i -> !recorded.get(i).equals("REVIEW"))
+                .count();
+        assertEquals(expectChanged, rule.getLong("changed"), rule.encode());
+        assertEquals(5, rule.getLong("labelled"));
+        assertEquals(3, rule.getLong("frauds"));
+        assertEquals(1.0, rule.getDouble("recall"), rule.encode());
+
+        HttpResponse<String> t = send(
+                "POST",
+                "/v1/rules/backtest",
+                "application/json",
+                range.copy()
+                        .put("thresholds", new JsonObject().put("review", 0.0).put("decline", 1.0))
+                        .encode());
+        assertEquals(200, t.statusCode(), t.body());
+        JsonObject all = new JsonObject(t.body());
+        long notReview =
+                recorded.values().stream().filter(o -> !o.equals("REVIEW")).count();
+        assertEquals(notReview, all.getLong("changed"), all.encode());
+        assertEquals(0.6, all.getDouble("precision"), "every labelled decision flagged: 3 frauds of 5");
+        assertEquals(1.0, all.getDouble("recall"));
+
+        HttpResponse<String> bad = send(
+                "POST",
+                "/v1/rules/backtest",
+                "application/json",
+                range.copy()
+                        .put(
+                                "rule",
+                                new JsonObject()
+                                        .put("expression", "tx.amount >")
+                                        .put("action", "REVIEW"))
+                        .encode());
+        assertEquals(422, bad.statusCode(), bad.body());
+        HttpResponse<String> tooLong = send(
+                "POST",
+                "/v1/rules/backtest",
+                "application/json",
+                new JsonObject()
+                        .put("from", t0.minus(60, ChronoUnit.DAYS).toString())
+                        .put("to", t0.toString())
+                        .put("thresholds", new JsonObject().put("review", 0.5).put("decline", 0.9))
+                        .encode());
+        assertEquals("to", new JsonObject(tooLong.body()).getString("field"));
+    }
+
+    @Test
     void anEntryStopsMatchingWhenItExpires() throws Exception {
         Instant expires = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
         add(entry("block", "device", "dev_tmp").put("expiresAt", expires.toString()));

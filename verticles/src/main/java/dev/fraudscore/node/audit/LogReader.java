@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +52,21 @@ final class LogReader {
         Position first =
                 new Position(segments.isEmpty() ? log.durable().segment() : DecisionLog.number(segments.get(0)), 0);
         if (Files.exists(checkpoint)) {
-            String[] p = Files.readString(checkpoint).trim().split(" ");
-            Position saved = new Position(Long.parseLong(p[0]), Long.parseLong(p[1]));
-            if (saved.compareTo(first) > 0) {
-                return saved;
+            String text =
+                    Files.readString(checkpoint, StandardCharsets.US_ASCII).trim();
+            String[] p = text.split(" ");
+            try {
+                Position saved = new Position(Long.parseLong(p[0]), Long.parseLong(p[1]));
+                if (saved.compareTo(first) > 0) {
+                    return saved;
+                }
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                // written by a node before the checkpoint was replaced atomically, cut short by kill -9: rows from the
+                // oldest segment are inserted again, which the audit key makes a no-op for the ones already there
+                LOG.warn(
+                        "audit log checkpoint unreadable ('{}'): reading again from the oldest segment {}",
+                        text,
+                        first);
             }
         }
         return first;
@@ -162,10 +174,14 @@ final class LogReader {
         for (long segment : batch.finished()) {
             log.delete(segment);
         }
-        Files.writeString(
+        // replaced whole, never rewritten in place: a kill -9 leaves the old checkpoint or the new one
+        Path next = log.dir().resolve(CHECKPOINT + ".next");
+        Files.writeString(next, committed.segment() + " " + committed.offset(), StandardCharsets.US_ASCII);
+        Files.move(
+                next,
                 log.dir().resolve(CHECKPOINT),
-                committed.segment() + " " + committed.offset(),
-                StandardCharsets.US_ASCII);
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The batch did not reach PostgreSQL: read again from the committed position. */

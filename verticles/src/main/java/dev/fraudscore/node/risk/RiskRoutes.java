@@ -2,6 +2,8 @@ package dev.fraudscore.node.risk;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.fraudscore.domain.Luhn;
+import dev.fraudscore.domain.Outcome;
+import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.node.access.Access;
 import dev.fraudscore.node.access.ApiKeys;
@@ -14,6 +16,7 @@ import dev.fraudscore.node.http.RouteMount;
 import dev.fraudscore.node.risk.RiskLists.Kind;
 import dev.fraudscore.node.risk.RiskLists.ListType;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -25,6 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +103,11 @@ public final class RiskRoutes implements RouteMount {
                 .handler(access.require(Role.RISK))
                 .handler(contract.validate("removeListEntry"))
                 .handler(this::remove);
+        router.post(RULES + "/backtest")
+                .consumes("application/json")
+                .handler(access.require(Role.RISK))
+                .handler(json)
+                .handler(this::backtest);
         router.get(RULES).handler(access.require(Role.RISK)).handler(this::rules);
         router.get(RULES + "/:name/versions").handler(access.require(Role.RISK)).handler(this::ruleVersions);
         router.put(RULES + "/:name")
@@ -427,6 +436,133 @@ public final class RiskRoutes implements RouteMount {
                     ctx.json(saved);
                 })
                 .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    /** The recorded decisions of a time range, with the names of their features and their labels. */
+    private static final String HISTORY = "SELECT d.transaction_id, d.card_id, d.terminal_id, d.amount, d.currency,"
+            + " d.event_time, d.customer_id, d.device_id, host(d.ip_address) AS ip, d.mcc, d.country, d.channel, d.score,"
+            + " d.decision, d.feature_values, s.names, l.fraud FROM audit.decisions d"
+            + " LEFT JOIN audit.feature_sets s ON s.key = d.feature_set"
+            + " LEFT JOIN audit.labels l ON l.transaction_id = d.transaction_id AND l.client = d.client"
+            + " WHERE d.event_time >= $1 AND d.event_time < $2 AND NOT d.degraded";
+
+    private static final long MAX_BACKTEST_DAYS = 31;
+
+    /**
+     * Tries a rule or new thresholds on the decisions of a range of event times (at most 31 days), streamed from
+     * PostgreSQL: how many would have changed and how, and precision and recall against the labels known.
+     */
+    private void backtest(RoutingContext ctx) {
+        Backtest test;
+        OffsetDateTime from;
+        OffsetDateTime to;
+        try {
+            JsonObject b = body(ctx);
+            from = time(b.getString("from"), "from");
+            to = time(b.getString("to"), "to");
+            if (!to.isAfter(from) || to.isAfter(from.plusDays(MAX_BACKTEST_DAYS))) {
+                throw new ValidationException("to", "range", "to must be after from, at most 31 days later");
+            }
+            JsonObject rule = b.getJsonObject("rule");
+            JsonObject thresholds = b.getJsonObject("thresholds");
+            if ((rule == null) == (thresholds == null)) {
+                throw new ValidationException("rule", "one_of", "give a rule or thresholds to try");
+            }
+            if (rule != null) {
+                String expression = rule.getString("expression");
+                if (expression == null || expression.isBlank()) {
+                    throw new ValidationException("rule.expression", "required", "the rule's expression is required");
+                }
+                RiskRules.Action action = parse(
+                        RiskRules.Action.class,
+                        rule.getString("action"),
+                        "rule.action",
+                        "APPROVE, REVIEW, DECLINE or NONE");
+                String code = rule.getString("reasonCode", "BACKTEST");
+                try {
+                    test = Backtest.ofRule(
+                            new RiskRules.Rule("backtest", 0, expression, action, code, 0, RiskRules.State.ACTIVE));
+                } catch (RiskRules.InvalidRule e) {
+                    HttpErrors.respond(
+                            ctx,
+                            Failure.RULE_INVALID.exception(
+                                    "line " + e.line() + ", column " + e.column() + ": " + e.getMessage()));
+                    return;
+                }
+            } else {
+                Double review = thresholds.getDouble("review");
+                Double decline = thresholds.getDouble("decline");
+                if (review == null || decline == null || review < 0 || review > decline || decline > 1) {
+                    throw new ValidationException("thresholds", "range", "0 <= review <= decline <= 1 are required");
+                }
+                test = Backtest.ofThresholds(new Thresholds(review, decline));
+            }
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
+            return;
+        } catch (ClassCastException e) {
+            HttpErrors.respond(
+                    ctx,
+                    new ValidationException(
+                            "body", "type", "from and to are strings, rule and" + " thresholds objects"));
+            return;
+        }
+        long t0 = System.nanoTime();
+        pool.withTransaction(conn -> conn.prepare(HISTORY).compose(ps -> {
+                    Promise<Void> done = Promise.promise();
+                    RowStream<Row> stream = ps.createStream(1000, Tuple.of(from, to));
+                    stream.exceptionHandler(done::tryFail);
+                    stream.endHandler(v -> done.tryComplete());
+                    stream.handler(r -> test.add(row(r)));
+                    return done.future();
+                }))
+                .onSuccess(v -> ctx.json(test.result()
+                        .put("from", from.toString())
+                        .put("to", to.toString())
+                        .put("tookMs", (System.nanoTime() - t0) / 1_000_000)))
+                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+    }
+
+    private static Backtest.Row row(Row r) {
+        String[] names = r.getArrayOfStrings("names");
+        Float[] values = r.getArrayOfFloats("feature_values");
+        float[] stored = null;
+        if (values != null) {
+            stored = new float[values.length];
+            for (int i = 0; i < values.length; i++) {
+                stored[i] = values[i] == null ? Float.NaN : values[i];
+            }
+        }
+        Float score = r.getFloat("score");
+        return new Backtest.Row(
+                Backtest.transaction(
+                        r.getString("transaction_id"),
+                        r.getString("card_id"),
+                        r.getString("terminal_id"),
+                        r.getBigDecimal("amount"),
+                        r.getString("currency"),
+                        r.getOffsetDateTime("event_time"),
+                        r.getString("customer_id"),
+                        r.getString("device_id"),
+                        r.getString("ip"),
+                        r.getString("mcc"),
+                        r.getString("country"),
+                        r.getString("channel")),
+                Backtest.features(names == null ? null : List.of(names), stored),
+                score == null ? Double.NaN : score,
+                Outcome.valueOf(r.getString("decision")),
+                r.getBoolean("fraud"));
+    }
+
+    private static OffsetDateTime time(String s, String field) {
+        if (s == null) {
+            throw new ValidationException(field, "required", field + " is required (ISO-8601 with an offset)");
+        }
+        try {
+            return OffsetDateTime.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new ValidationException(field, "iso8601", field + " must be an ISO-8601 date-time with an offset");
+        }
     }
 
     private static JsonArray column(RowSet<Row> rows) {

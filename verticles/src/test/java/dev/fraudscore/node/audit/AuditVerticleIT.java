@@ -234,6 +234,38 @@ class AuditVerticleIT {
     }
 
     @Test
+    void aCheckpointEmptiedByAKillIsReadAsNoneAndEveryRowArrivesOnce(Vertx vertx, @TempDir Path dir) throws Exception {
+        try (DecisionLog log = DecisionLog.open(dir, DecisionLog.Durability.FSYNC, 1 << 20, 1L << 30)) {
+            append(log, "ckpt-", 4);
+        }
+        // what kill -9 left when the checkpoint was rewritten in place (truncated, not yet written)
+        Files.writeString(dir.resolve(LogReader.CHECKPOINT), "");
+        try (DecisionLog log = DecisionLog.open(dir, DecisionLog.Durability.FSYNC, 1 << 20, 1L << 30)) {
+            await(deploy(vertx, log));
+            append(log, "after-ckpt-", 2);
+            assertEquals(
+                    4,
+                    db.awaitCount(
+                            4,
+                            Duration.ofSeconds(30),
+                            "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'ckpt-%'"));
+            assertEquals(
+                    2,
+                    db.awaitCount(
+                            2,
+                            Duration.ofSeconds(30),
+                            "SELECT count(*) FROM audit.decisions WHERE transaction_id LIKE 'after-ckpt-%'"));
+            assertTrue(
+                    Await.until(
+                            () -> !Files.readString(dir.resolve(LogReader.CHECKPOINT))
+                                    .isBlank(),
+                            Duration.ofSeconds(10),
+                            50),
+                    "the checkpoint is written again");
+        }
+    }
+
+    @Test
     void aRecordTornByACrashIsCutOffAtStartAndTheWholeOnesArrive(Vertx vertx, @TempDir Path dir) throws Exception {
         Path segment;
         try (DecisionLog log = DecisionLog.open(dir, DecisionLog.Durability.FSYNC, 1 << 20, 1L << 30)) {
