@@ -61,7 +61,8 @@ public final class ListsVerticle extends VerticleBase {
         topic = hazelcast.getTopic(TOPIC);
         listener = topic.addMessageListener(m -> context.runOnContext(v -> load()));
         vertx.setPeriodic(REFRESH_MS, id -> load());
-        return reload();
+        // the expression compiler's first use loads and initialises it (hundreds of ms): before any rule arrives
+        return vertx.executeBlocking(() -> RiskRules.compile("true")).compose(v -> reload());
     }
 
     @Override
@@ -82,7 +83,7 @@ public final class ListsVerticle extends VerticleBase {
     private Future<Void> reload() {
         loading = true;
         again = false;
-        Future<Void> ruleVersions = pool.query(RULES).execute().map(rows -> {
+        Future<Void> ruleVersions = pool.query(RULES).execute().compose(rows -> {
             List<RiskRules.Rule> versions = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 versions.add(new RiskRules.Rule(
@@ -94,10 +95,13 @@ public final class ListsVerticle extends VerticleBase {
                         r.getInteger("priority"),
                         RiskRules.State.valueOf(r.getString("state").toUpperCase(Locale.ROOT))));
             }
-            for (String refused : rules.replace(versions)) {
-                LOG.error("rule not in force (it no longer compiles): {}", refused);
-            }
-            return null;
+            // compiling is CPU work (milliseconds a rule): on a worker thread, never on the event loop
+            return vertx.executeBlocking(() -> {
+                for (String refused : rules.replace(versions)) {
+                    LOG.error("rule not in force (it no longer compiles): {}", refused);
+                }
+                return (Void) null;
+            });
         });
         return pool.query(LOAD)
                 .execute()
