@@ -359,6 +359,11 @@ public final class DecisionLog implements AutoCloseable {
         channel = null;
     }
 
+    /** False once closed: nothing more is written into its directory. */
+    public boolean isOpen() {
+        return running;
+    }
+
     @Override
     public void close() {
         running = false;

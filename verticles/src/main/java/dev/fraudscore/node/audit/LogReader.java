@@ -174,6 +174,9 @@ final class LogReader {
         for (long segment : batch.finished()) {
             log.delete(segment);
         }
+        if (!log.isOpen()) {
+            return; // closed under the writer (shutdown): the rows are in PostgreSQL; read again they are no-ops
+        }
         // replaced whole, never rewritten in place: a kill -9 leaves the old checkpoint or the new one
         Path next = log.dir().resolve(CHECKPOINT + ".next");
         Files.writeString(next, committed.segment() + " " + committed.offset(), StandardCharsets.US_ASCII);

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,6 +58,14 @@ class AuditVerticleIT {
     static void close() throws Exception {
         db.close();
         assertEquals(List.of(), BlockedThreadWatch.warnings(), "an event loop was blocked");
+    }
+
+    /** The writer stops before the test's temporary directory is removed (it would write its checkpoint into it). */
+    @AfterEach
+    void undeploy(Vertx vertx) throws Exception {
+        for (String id : vertx.deploymentIDs()) {
+            await(vertx.undeploy(id));
+        }
     }
 
     private static NodeConfig.Audit config(Path dir, long maxBytes) {
