@@ -242,6 +242,45 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    @Order(7)
+    void aRiskAnalystWritesARuleSeesItsErrorInlineBacktestsItAndActivatesIt() throws Exception {
+        go("#/rules");
+        visible(By.cssSelector("#rule input[name=name]")).sendKeys("big_ticket");
+        WebElement expression = browser.findElement(By.cssSelector("#rule textarea[name=expression]"));
+        expression.sendKeys("tx.amount >");
+        browser.findElement(By.cssSelector("#rule input[name=reasonCode]")).sendKeys("BIG_TICKET");
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rule-error"), "rule_invalid"));
+        assertTrue(browser.findElement(By.id("rule-error")).getText().contains("line 1, column"));
+        expression.clear();
+        expression.sendKeys("tx.amount > 600.0");
+        browser.findElement(By.id("save")).click();
+        WebElement row = visible(By.cssSelector("#rules tr[data-rule='big_ticket']"));
+        assertTrue(row.getText().contains("shadow"), row.getText());
+        browser.findElement(By.id("backtest")).click();
+        WebElement figures = visible(By.id("backtest-figures"));
+        assertTrue(figures.getText().contains("Rule held"), figures.getText());
+        shot("rules");
+        row.findElement(By.cssSelector("button.toggle")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#rules tr[data-rule='big_ticket']"), "active"));
+        assertTrue(browser.findElement(By.id("rule-history")).getText().contains("v2 active"));
+        int[] n = {0};
+        assertTrue(
+                dev.fraudscore.node.support.Await.until(
+                        () -> new JsonObject(it.http()
+                                        .authorize(Http.tx("web-rule-" + n[0]++, "card_rule_web", "term_x", 700))
+                                        .body())
+                                .getJsonArray("reasons")
+                                .getJsonObject(0)
+                                .getString("code")
+                                .equals("BIG_TICKET"),
+                        Duration.ofSeconds(5),
+                        50),
+                "the activated rule acts");
+    }
+
+    @Test
     @Order(5)
     void statisticsAndTheModelPageShowTodayAndTheServedModel() throws Exception {
         go("#/stats");
