@@ -260,7 +260,7 @@ public final class FraudNode implements AutoCloseable {
         // block and allow lists, in force before the first decision
         RiskLists lists = new RiskLists();
         RiskRules rules = new RiskRules();
-        await(t, vertx.deployVerticle(new ListsVerticle(c.postgres(), hz, lists, rules)));
+        await(t, vertx.deployVerticle(new ListsVerticle(c.postgres(), hz, lists, rules, node, registry)));
         DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback(), lists, rules);
         StageBreakers breakers = new StageBreakers(c.breakers(), registry);
         ScoringCapacity capacity = new ScoringCapacity(c.scoring().queueMaxSize());

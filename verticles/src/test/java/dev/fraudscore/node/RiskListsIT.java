@@ -317,6 +317,54 @@ class RiskListsIT {
     }
 
     @Test
+    void aRuleThatDeclinesMostTrafficIsSwitchedToShadowByTheGuard() throws Exception {
+        HttpResponse<String> saved = saveRule(
+                "mistyped",
+                new JsonObject()
+                        .put("expression", "tx.amount > 0.0")
+                        .put("action", "DECLINE")
+                        .put("reasonCode", "MISTYPED")
+                        .put("priority", 0)
+                        .put("state", "active"));
+        assertEquals(201, saved.statusCode(), saved.body());
+        awaitCode(tx("card_guard_0", "term_guard"), "MISTYPED");
+        for (int i = 1; i <= 220; i++) {
+            decide(it.http(), tx("card_guard_" + i, "term_guard"));
+        }
+        assertTrue(
+                Await.until(
+                        () -> new JsonObject(send("GET", "/v1/rules/mistyped/versions", null, null)
+                                        .body())
+                                .getJsonArray("items")
+                                .getJsonObject(0)
+                                .getString("state")
+                                .equals("shadow"),
+                        Duration.ofSeconds(10),
+                        100),
+                "stored in shadow");
+        JsonObject latest = new JsonObject(
+                        send("GET", "/v1/rules/mistyped/versions", null, null).body())
+                .getJsonArray("items")
+                .getJsonObject(0);
+        assertTrue(latest.getString("changedBy").startsWith("guard@"), latest.encode());
+        JsonObject d = awaitCode(tx("card_guard_last", "term_guard"), "SHADOW_MISTYPED");
+        assertEquals("APPROVE", d.getString("decision"));
+        assertTrue(it.ops().get("/metrics").body().contains("fraud_rules_guard_tripped_total"));
+        // put back to disabled so that the other tests' decisions are the model's
+        assertEquals(
+                200,
+                saveRule(
+                                "mistyped",
+                                new JsonObject()
+                                        .put("expression", "tx.amount > 0.0")
+                                        .put("action", "DECLINE")
+                                        .put("reasonCode", "MISTYPED")
+                                        .put("state", "disabled"))
+                        .statusCode());
+        awaitCode(tx("card_guard_done", "term_guard"), null);
+    }
+
+    @Test
     void anEntryStopsMatchingWhenItExpires() throws Exception {
         Instant expires = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
         add(entry("block", "device", "dev_tmp").put("expiresAt", expires.toString()));

@@ -7,10 +7,14 @@ import dev.fraudscore.node.config.NodeConfig;
 import dev.fraudscore.node.risk.RiskLists.Entry;
 import dev.fraudscore.node.risk.RiskLists.Kind;
 import dev.fraudscore.node.risk.RiskLists.ListType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -42,13 +46,25 @@ public final class ListsVerticle extends VerticleBase {
     private final HazelcastInstance hazelcast;
     private final RiskLists lists;
     private final RiskRules rules;
+    private final String nodeId;
+    private final Counter tripped;
     private Pool pool;
     private boolean loading;
     private boolean again;
     private UUID listener;
     private ITopic<String> topic;
 
-    public ListsVerticle(NodeConfig.Postgres postgres, HazelcastInstance hazelcast, RiskLists lists, RiskRules rules) {
+    public ListsVerticle(
+            NodeConfig.Postgres postgres,
+            HazelcastInstance hazelcast,
+            RiskLists lists,
+            RiskRules rules,
+            String nodeId,
+            MeterRegistry registry) {
+        this.nodeId = nodeId;
+        this.tripped = Counter.builder("fraud.rules.guard.tripped")
+                .description("active rules switched to shadow by the hit-rate guard")
+                .register(registry);
         this.postgres = postgres;
         this.hazelcast = hazelcast;
         this.lists = lists;
@@ -58,6 +74,7 @@ public final class ListsVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = PgPools.create(vertx, postgres, 1);
+        rules.onTrip(rule -> context.runOnContext(v -> guard(rule)));
         topic = hazelcast.getTopic(TOPIC);
         listener = topic.addMessageListener(m -> context.runOnContext(v -> load()));
         vertx.setPeriodic(REFRESH_MS, id -> load());
@@ -127,6 +144,46 @@ public final class ListsVerticle extends VerticleBase {
                         load();
                     }
                 });
+    }
+
+    /**
+     * The hit-rate guard stopped {@code rule} on this node: a new version in shadow is stored for every node (unless
+     * the rule changed since), the change logged as the guard's, and the trip counted and logged for the alert.
+     */
+    private void guard(RiskRules.Rule rule) {
+        LOG.error(
+                "rule {} v{} held for more than {}% of {} decisions: switched to shadow (hit-rate guard)",
+                rule.name(), rule.version(), (int) (RiskRules.GUARD_SHARE * 100), RiskRules.GUARD_WINDOW);
+        tripped.increment();
+        String actor = "guard@" + nodeId;
+        pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO risk.rules (name, version, expression, action,"
+                                + " reason_code, priority, state, changed_by) SELECT name, version + 1, expression, action,"
+                                + " reason_code, priority, 'shadow', $3 FROM risk.rules WHERE name = $1 AND version = $2"
+                                + " AND NOT EXISTS (SELECT 1 FROM risk.rules WHERE name = $1 AND version > $2)"
+                                + " RETURNING version")
+                        .execute(Tuple.of(rule.name(), rule.version(), actor))
+                        .compose(rows -> rows.size() == 0
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                                "INSERT INTO risk.changes (actor, object, object_id, action, before,"
+                                                        + " after) VALUES ($1, 'rule', $2, 'guard', $3, $4)")
+                                        .execute(Tuple.of(
+                                                actor,
+                                                rule.name(),
+                                                new JsonObject()
+                                                        .put("version", rule.version())
+                                                        .put("state", "active"),
+                                                new JsonObject()
+                                                        .put(
+                                                                "version",
+                                                                rows.iterator()
+                                                                        .next()
+                                                                        .getInteger(0))
+                                                        .put("state", "shadow")))
+                                        .mapEmpty()))
+                .onSuccess(v -> announce(hazelcast))
+                .onFailure(
+                        e -> LOG.error("the guard could not store rule {} in shadow: {}", rule.name(), e.toString()));
     }
 
     /** Tells every node (this one included) to reload its lists. */

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -143,7 +145,62 @@ public final class RiskRules {
     private static final CelRuntime RUNTIME =
             CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
-    private record Compiled(Rule rule, CelRuntime.Program program) {}
+    /**
+     * The hit-rate guard: an active rule with an action that holds for more than {@value #GUARD_SHARE} of the
+     * {@value #GUARD_WINDOW} decisions it was evaluated on (a mistyped rule can decline everything) stops acting on
+     * this node at once, and {@code onTrip} is told once so that it is switched to shadow everywhere.
+     */
+    static final int GUARD_WINDOW = 200;
+
+    static final double GUARD_SHARE = 0.5;
+
+    private volatile Consumer<Rule> onTrip = r -> {};
+
+    /** Called once for each rule version the guard stops (from the deciding thread: hand it off). */
+    public void onTrip(Consumer<Rule> listener) {
+        this.onTrip = listener;
+    }
+
+    private static final class Compiled {
+        final Rule rule;
+        final CelRuntime.Program program;
+        final AtomicInteger evaluated = new AtomicInteger();
+        final AtomicInteger held = new AtomicInteger();
+        volatile boolean tripped;
+
+        Compiled(Rule rule, CelRuntime.Program program) {
+            this.rule = rule;
+            this.program = program;
+        }
+
+        Rule rule() {
+            return rule;
+        }
+
+        CelRuntime.Program program() {
+            return program;
+        }
+
+        /** Counts one evaluation; true when this one trips the guard. */
+        boolean count(boolean holds) {
+            if (rule.state() != State.ACTIVE || rule.action() == Action.NONE || tripped) {
+                return false;
+            }
+            if (holds) {
+                held.incrementAndGet();
+            }
+            if (evaluated.incrementAndGet() < GUARD_WINDOW) {
+                return false;
+            }
+            int h = held.getAndSet(0);
+            evaluated.set(0);
+            if (h > GUARD_SHARE * GUARD_WINDOW) {
+                tripped = true;
+                return true;
+            }
+            return false;
+        }
+    }
 
     private volatile List<Compiled> rules = List.of();
 
@@ -200,11 +257,15 @@ public final class RiskRules {
         Outcome outcome = null;
         List<Reason> reasons = new ArrayList<>(2);
         for (Compiled c : in) {
-            if (!holds(c.program(), vars)) {
+            boolean holds = holds(c.program(), vars);
+            if (c.count(holds)) {
+                onTrip.accept(c.rule());
+            }
+            if (!holds) {
                 continue;
             }
             Rule r = c.rule();
-            if (r.state() == State.SHADOW) {
+            if (r.state() == State.SHADOW || c.tripped) {
                 reasons.add(new Reason("SHADOW_" + r.reasonCode(), r.version(), 0));
                 continue;
             }

@@ -83,6 +83,29 @@ class RiskRulesTest {
     }
 
     @Test
+    void theGuardStopsAnActiveRuleThatHoldsForMostDecisionsOnceAndOnlyThatOne() {
+        RiskRules rules = new RiskRules();
+        rules.replace(List.of(
+                new Rule("typo", 4, "tx.amount > 1.0", Action.DECLINE, "TYPO", 1, State.ACTIVE),
+                new Rule("rare", 1, "tx.amount > 1000000.0", Action.DECLINE, "RARE", 2, State.ACTIVE),
+                new Rule("watch", 1, "true", Action.DECLINE, "WATCH", 3, State.SHADOW)));
+        List<Rule> tripped = new java.util.ArrayList<>();
+        rules.onTrip(tripped::add);
+        for (int i = 0; i < RiskRules.GUARD_WINDOW - 1; i++) {
+            assertEquals(Outcome.DECLINE, rules.evaluate(BIG, null, 0.1, null).outcome());
+        }
+        assertEquals(List.of(), tripped, "not before a whole window");
+        RiskRules.Verdict v = rules.evaluate(BIG, null, 0.1, null);
+        assertEquals(List.of("typo"), tripped.stream().map(Rule::name).toList(), "shadow rules are never stopped");
+        assertNull(v.outcome(), "stopped at once on this node");
+        assertEquals("SHADOW_TYPO", v.reasons().get(0).code(), "still recorded, as a shadow rule");
+        for (int i = 0; i < 2 * RiskRules.GUARD_WINDOW; i++) {
+            rules.evaluate(BIG, null, 0.1, null);
+        }
+        assertEquals(1, tripped.size(), "told once");
+    }
+
+    @Test
     void rulesSeeTheScoreAndListMembership() {
         RiskRules rules = new RiskRules();
         rules.replace(List.of(new Rule(
