@@ -136,6 +136,28 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Decides new transactions of {@code card} and {@code amount} on each node in turn until its answer satisfies {@code inForce};
+     * the milliseconds until every node did.
+     */
+    private static long awaitOnEveryNode(String prefix, String card, double amount, Predicate<JsonObject> inForce)
+            throws Exception {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            int node = i;
+            int[] n = {0};
+            assertTrue(
+                    Await.until(
+                            () -> inForce.test(new JsonObject(http[node]
+                                    .authorize(Http.tx(prefix + "-" + node + "-" + n[0]++, card, "cl_term_x", amount))
+                                    .body())),
+                            Duration.ofSeconds(5),
+                            20),
+                    "node " + node + " applies the change");
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
     private static double cardCount(String transactionId) throws Exception {
         db.awaitCount(
                 1,
@@ -268,23 +290,8 @@ class ClusterIT {
                 risk,
                 "{\"list\":\"block\",\"kind\":\"card\",\"value\":\"cl_blocked\",\"reason\":\"stolen\"}");
         assertEquals(201, added.statusCode(), added.body());
-        long t0 = System.nanoTime();
-        for (int i = 0; i < NODES; i++) {
-            int node = i;
-            int[] n = {0};
-            assertTrue(
-                    Await.until(
-                            () -> new JsonObject(http[node]
-                                            .authorize(Http.tx(
-                                                    "blk-" + node + "-" + n[0]++, "cl_blocked", "cl_term_b", 20))
-                                            .body())
-                                    .getString("decision")
-                                    .equals("DECLINE"),
-                            Duration.ofSeconds(5),
-                            20),
-                    "node " + node + " checks the new block");
-        }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long ms = awaitOnEveryNode(
+                "blk", "cl_blocked", 20, d -> d.getString("decision").equals("DECLINE"));
         System.out.println("block in force on all " + NODES + " nodes " + ms + " ms after it was added");
         assertTrue(ms < 1000, "in force everywhere within a second: " + ms + " ms");
 
@@ -299,28 +306,14 @@ class ClusterIT {
                 .build();
         HttpResponse<String> saved = HttpClient.newHttpClient().send(put, HttpResponse.BodyHandlers.ofString());
         assertEquals(201, saved.statusCode(), saved.body());
-        long r0 = System.nanoTime();
-        for (int i = 0; i < NODES; i++) {
-            int node = i;
-            int[] n = {0};
-            assertTrue(
-                    Await.until(
-                            () -> new JsonObject(http[node]
-                                            .authorize(Http.tx(
-                                                    "rule-" + node + "-" + n[0]++,
-                                                    "cl_rule_" + node,
-                                                    "cl_term_r",
-                                                    4500))
-                                            .body())
-                                    .getJsonArray("reasons")
-                                    .getJsonObject(0)
-                                    .getString("code")
-                                    .equals("CLUSTER_BIG"),
-                            Duration.ofSeconds(5),
-                            20),
-                    "node " + node + " applies the new rule");
-        }
-        long rms = (System.nanoTime() - r0) / 1_000_000;
+        long rms = awaitOnEveryNode(
+                "rule",
+                "cl_rule",
+                4500,
+                d -> d.getJsonArray("reasons")
+                        .getJsonObject(0)
+                        .getString("code")
+                        .equals("CLUSTER_BIG"));
         System.out.println("rule in force on all " + NODES + " nodes " + rms + " ms after it was saved");
         assertTrue(rms < 1000, "in force everywhere within a second: " + rms + " ms");
         assertEquals(

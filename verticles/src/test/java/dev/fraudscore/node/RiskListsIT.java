@@ -85,11 +85,24 @@ class RiskListsIT {
 
     /** Decides new transactions until the first reason code is {@code code} (or, with null, none is a list's). */
     private static JsonObject awaitCode(JsonObject tx, String code) throws Exception {
+        return awaitCode(tx, code, false);
+    }
+
+    /**
+     * Like {@link #awaitCode(JsonObject, String)}; with {@code newCards} every attempt is on a card of its own (a rule
+     * on a new card must not see the earlier attempts counted on it).
+     */
+    private static JsonObject awaitCode(JsonObject tx, String code, boolean newCards) throws Exception {
         JsonObject[] last = new JsonObject[1];
+        int[] attempt = {0};
         assertTrue(
                 Await.until(
                         () -> {
-                            last[0] = decide(it.http(), tx.copy());
+                            JsonObject next = tx.copy();
+                            if (newCards) {
+                                next.put("cardId", tx.getString("cardId") + "-" + attempt[0]++);
+                            }
+                            last[0] = decide(it.http(), next);
                             JsonArray reasons = last[0].getJsonArray("reasons");
                             String first = reasons.isEmpty()
                                     ? null
@@ -178,7 +191,7 @@ class RiskListsIT {
         HttpResponse<String> saved = saveRule("big_new_card", rule);
         assertEquals(201, saved.statusCode(), saved.body());
         assertEquals(1, new JsonObject(saved.body()).getInteger("version"));
-        JsonObject d = awaitCode(Http.tx("x", "card_rule_new", "term_rule", 6000), "HIGH_AMOUNT_NEW_CARD");
+        JsonObject d = awaitCode(Http.tx("x", "card_rule_new", "term_rule", 6000), "HIGH_AMOUNT_NEW_CARD", true);
         assertEquals("REVIEW", d.getString("decision"));
         assertNotNull(d.getValue("score"));
         String id = d.getString("transactionId");
@@ -192,7 +205,8 @@ class RiskListsIT {
         // the same rule in shadow (version 2): recorded, never acted on
         HttpResponse<String> shadow = saveRule("big_new_card", rule.copy().put("state", "shadow"));
         assertEquals(200, shadow.statusCode(), shadow.body());
-        JsonObject s = awaitCode(Http.tx("x", "card_rule_new2", "term_rule", 6000), "SHADOW_HIGH_AMOUNT_NEW_CARD");
+        JsonObject s =
+                awaitCode(Http.tx("x", "card_rule_new2", "term_rule", 6000), "SHADOW_HIGH_AMOUNT_NEW_CARD", true);
         assertEquals("APPROVE", s.getString("decision"), "a shadow rule does not act: " + s);
         assertEquals(2.0, s.getJsonArray("reasons").getJsonObject(0).getDouble("value"), "the rule's version");
 
@@ -200,7 +214,7 @@ class RiskListsIT {
         assertEquals(
                 200,
                 saveRule("big_new_card", rule.copy().put("state", "disabled")).statusCode());
-        awaitCode(Http.tx("x", "card_rule_new3", "term_rule", 6000), null);
+        awaitCode(Http.tx("x", "card_rule_new3", "term_rule", 6000), null, true);
         JsonArray versions = new JsonObject(send("GET", "/v1/rules/big_new_card/versions", null, null)
                         .body())
                 .getJsonArray("items");

@@ -18,9 +18,9 @@ import dev.fraudscore.node.bus.DecisionEvent;
 import dev.fraudscore.node.bus.LabelResult;
 import dev.fraudscore.node.cluster.Maps;
 import dev.fraudscore.node.cluster.OnContext;
-import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.features.VelocityPeek;
+import dev.fraudscore.node.http.ApiBodies;
 import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpErrors;
 import dev.fraudscore.node.http.RouteMount;
@@ -33,8 +33,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -277,7 +275,7 @@ public final class AnalystRoutes implements RouteMount {
                     .execute(sql.args)
                     .onSuccess(rows -> ctx.json(page(
                             rows, limit, r -> AnalystQuery.cursorOf(r.getLong(1), r.getString(2), r.getString(3)))))
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         /**
@@ -382,11 +380,11 @@ public final class AnalystRoutes implements RouteMount {
                                         + " FROM analyst.cases WHERE transaction_id = $1 AND client = $2")
                                 .execute(Tuple.of(id, owner));
                         return Future.all(labels, kase)
-                                .map(v -> decision.put("labelHistory", column(labels.result()))
+                                .map(v -> decision.put("labelHistory", ApiBodies.column(labels.result()))
                                         .put("case", first(kase.result())));
                     })
                     .onSuccess(ctx::json)
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         void entity(RoutingContext ctx, boolean card) {
@@ -417,9 +415,9 @@ public final class AnalystRoutes implements RouteMount {
             Future.all(recent, frauds, history)
                     .onSuccess(v -> velocity.onComplete(w -> ctx.json(new JsonObject()
                             .put(card ? "cardId" : "terminalId", id)
-                            .put("recentDecisions", column(recent.result()))
-                            .put("knownFrauds", column(frauds.result()))
-                            .put("labelHistory", column(history.result()))
+                            .put("recentDecisions", ApiBodies.column(recent.result()))
+                            .put("knownFrauds", ApiBodies.column(frauds.result()))
+                            .put("labelHistory", ApiBodies.column(history.result()))
                             .put(
                                     "velocity",
                                     w.succeeded()
@@ -428,7 +426,7 @@ public final class AnalystRoutes implements RouteMount {
                                                     .put(
                                                             "unavailable",
                                                             w.cause().getMessage())))))
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         void daily(RoutingContext ctx) {
@@ -467,11 +465,11 @@ public final class AnalystRoutes implements RouteMount {
             Future.all(outcomes, reasons, scores, queue)
                     .onSuccess(v -> ctx.json(new JsonObject()
                             .put("day", day.toString())
-                            .put("outcomes", column(outcomes.result()))
-                            .put("topReasons", column(reasons.result()))
-                            .put("scoreDistribution", column(scores.result()))
+                            .put("outcomes", ApiBodies.column(outcomes.result()))
+                            .put("topReasons", ApiBodies.column(reasons.result()))
+                            .put("scoreDistribution", ApiBodies.column(scores.result()))
                             .put("reviewQueue", first(queue.result()))))
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         void cases(RoutingContext ctx) {
@@ -513,7 +511,7 @@ public final class AnalystRoutes implements RouteMount {
                     .execute(sql.args)
                     .onSuccess(rows ->
                             ctx.json(page(rows, limit, r -> AnalystQuery.cursorOf(r.getLong(1), r.getLong(2)))))
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         void oneCase(RoutingContext ctx) {
@@ -525,7 +523,9 @@ public final class AnalystRoutes implements RouteMount {
                 HttpErrors.respond(ctx, e);
                 return;
             }
-            caseWithEvents(id).onSuccess(ctx::json).onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+            caseWithEvents(id)
+                    .onSuccess(ctx::json)
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         private Future<JsonObject> caseWithEvents(long id) {
@@ -540,7 +540,7 @@ public final class AnalystRoutes implements RouteMount {
                 if (c == null) {
                     return Future.failedFuture(Failure.UNKNOWN_CASE.exception("no case " + id));
                 }
-                return Future.succeededFuture(c.put("events", column(events.result())));
+                return Future.succeededFuture(c.put("events", ApiBodies.column(events.result())));
             });
         }
 
@@ -581,7 +581,7 @@ public final class AnalystRoutes implements RouteMount {
                         return caseWithEvents(id).compose(c -> Future.failedFuture(refusal(c, analyst, action)));
                     })
                     .onSuccess(ctx::json)
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
 
         void resolve(RoutingContext ctx) {
@@ -591,7 +591,7 @@ public final class AnalystRoutes implements RouteMount {
             try {
                 new AnalystQuery(ctx.queryParams(), List.of());
                 id = parseId(ctx.pathParam("id"));
-                JsonObject body = jsonBody(ctx);
+                JsonObject body = ApiBodies.jsonObject(ctx);
                 for (String name : body.fieldNames()) {
                     if (!name.equals("verdict") && !name.equals("note")) {
                         throw new ValidationException(name, "unknown_field", "a resolution has verdict and note only");
@@ -662,7 +662,7 @@ public final class AnalystRoutes implements RouteMount {
                                                         : Future.failedFuture(refusal(after, analyst, "resolved")))));
                     })
                     .onSuccess(ctx::json)
-                    .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                    .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "audit store")));
         }
     }
 
@@ -732,37 +732,9 @@ public final class AnalystRoutes implements RouteMount {
         throw new ValidationException("id", "positive_integer", "a case id is a positive whole number");
     }
 
-    private static JsonObject jsonBody(RoutingContext ctx) {
-        try {
-            Object body = ctx.body().buffer() == null
-                    ? null
-                    : Json.decodeValue(ctx.body().buffer());
-            if (body instanceof JsonObject json) {
-                return json;
-            }
-        } catch (DecodeException e) {
-            throw new ValidationException("body", "malformed_json", "request body is not valid JSON");
-        }
-        throw new ValidationException("body", "json_object", "request body must be a JSON object");
-    }
-
-    /** A failure from PostgreSQL or Hazelcast is the dependency's (503); an API failure passes through. */
-    private static ApiError unavailable(Throwable e) {
-        ApiError error = ApiError.of(e);
-        return error.failure() == Failure.INTERNAL
-                ? ApiError.of(Failure.UNAVAILABLE, null, "the audit store did not answer: " + e.getMessage())
-                : error;
-    }
-
     private static List<Row> list(RowSet<Row> rows) {
         List<Row> out = new ArrayList<>();
         rows.forEach(out::add);
-        return out;
-    }
-
-    private static JsonArray column(RowSet<Row> rows) {
-        JsonArray out = new JsonArray();
-        rows.forEach(r -> out.add(r.getValue(0)));
         return out;
     }
 

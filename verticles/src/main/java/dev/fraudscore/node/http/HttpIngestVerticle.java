@@ -28,8 +28,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -139,27 +137,11 @@ public final class HttpIngestVerticle extends VerticleBase {
                 .end(body.encode());
     }
 
-    /** The request body as a JSON object; a failed future (400) when it is not one. */
-    private static JsonObject jsonBody(RoutingContext ctx) {
-        Object body;
-        try {
-            body = ctx.body().buffer() == null
-                    ? null
-                    : Json.decodeValue(ctx.body().buffer());
-        } catch (DecodeException e) {
-            throw new ValidationException("body", "malformed_json", "request body is not valid JSON");
-        }
-        if (!(body instanceof JsonObject json)) {
-            throw new ValidationException("body", "json_object", "request body must be a JSON object");
-        }
-        return json;
-    }
-
     private void label(RoutingContext ctx) {
         Label label;
         try {
             ApiKeys.Client client = ctx.get(Access.CLIENT);
-            label = validator.parseLabel(jsonBody(ctx).getMap()).by(client.name());
+            label = validator.parseLabel(ApiBodies.jsonObject(ctx).getMap()).by(client.name());
         } catch (ValidationException e) {
             HttpErrors.respond(ctx, e);
             return;
@@ -195,7 +177,7 @@ public final class HttpIngestVerticle extends VerticleBase {
         long received = System.nanoTime();
         Transaction tx;
         try {
-            tx = validator.parse(jsonBody(ctx).getMap());
+            tx = validator.parse(ApiBodies.jsonObject(ctx).getMap());
         } catch (ValidationException e) {
             HttpErrors.respond(ctx, e);
             return;

@@ -8,8 +8,8 @@ import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.node.access.Access;
 import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
-import dev.fraudscore.node.failure.ApiError;
 import dev.fraudscore.node.failure.Failure;
+import dev.fraudscore.node.http.ApiBodies;
 import dev.fraudscore.node.http.ApiContract;
 import dev.fraudscore.node.http.HttpErrors;
 import dev.fraudscore.node.http.RouteMount;
@@ -18,8 +18,6 @@ import dev.fraudscore.node.risk.RiskLists.ListType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -203,13 +201,13 @@ public final class RiskRoutes implements RouteMount {
                             .put("items", items)
                             .put("next", rows.size() == max ? Long.toString(last) : null));
                 })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private void add(RoutingContext ctx) {
         NewEntry entry;
         try {
-            JsonObject b = body(ctx);
+            JsonObject b = ApiBodies.jsonObject(ctx);
             entry = check(
                     b.getString("list"),
                     b.getString("kind"),
@@ -237,7 +235,7 @@ public final class RiskRoutes implements RouteMount {
                     ctx.response().setStatusCode(201);
                     ctx.json(created);
                 })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private void importCsv(RoutingContext ctx) {
@@ -273,7 +271,7 @@ public final class RiskRoutes implements RouteMount {
                     ListsVerticle.announce(hazelcast);
                     ctx.json(summary);
                 })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private void remove(RoutingContext ctx) {
@@ -303,7 +301,7 @@ public final class RiskRoutes implements RouteMount {
                     ListsVerticle.announce(hazelcast);
                     ctx.json(removed);
                 })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private void changes(RoutingContext ctx) {
@@ -312,20 +310,16 @@ public final class RiskRoutes implements RouteMount {
                         + " 'objectId', object_id, 'action', action, 'before', before, 'after', after)"
                         + " FROM risk.changes ORDER BY id DESC LIMIT $1")
                 .execute(Tuple.of(limit == null ? 100 : Integer.parseInt(limit)))
-                .onSuccess(rows -> {
-                    JsonArray items = new JsonArray();
-                    rows.forEach(r -> items.add(r.getJsonObject(0)));
-                    ctx.json(new JsonObject().put("items", items));
-                })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onSuccess(rows -> ctx.json(new JsonObject().put("items", ApiBodies.column(rows))))
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private void rules(RoutingContext ctx) {
         pool.query("SELECT " + RULE + " FROM (SELECT DISTINCT ON (name) * FROM risk.rules ORDER BY name, version DESC)"
                         + " r ORDER BY priority, name")
                 .execute()
-                .onSuccess(rows -> ctx.json(new JsonObject().put("items", column(rows))))
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onSuccess(rows -> ctx.json(new JsonObject().put("items", ApiBodies.column(rows))))
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private void ruleVersions(RoutingContext ctx) {
@@ -335,10 +329,10 @@ public final class RiskRoutes implements RouteMount {
                     if (rows.size() == 0) {
                         HttpErrors.respond(ctx, Failure.UNKNOWN_RULE.exception("no rule " + ctx.pathParam("name")));
                     } else {
-                        ctx.json(new JsonObject().put("items", column(rows)));
+                        ctx.json(new JsonObject().put("items", ApiBodies.column(rows)));
                     }
                 })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     /**
@@ -352,7 +346,7 @@ public final class RiskRoutes implements RouteMount {
             if (!RULE_NAME.matcher(name).matches()) {
                 throw new ValidationException("name", "pattern", "a rule's name is 1-64 of a-z, 0-9, _ and -");
             }
-            JsonObject b = body(ctx);
+            JsonObject b = ApiBodies.jsonObject(ctx);
             String expression = b.getString("expression");
             if (expression == null || expression.isBlank() || expression.length() > 4000) {
                 throw new ValidationException(
@@ -435,7 +429,7 @@ public final class RiskRoutes implements RouteMount {
                     ctx.response().setStatusCode(saved.getInteger("version") == 1 ? 201 : 200);
                     ctx.json(saved);
                 })
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     /** The recorded decisions of a time range, with the names of their features and their labels. */
@@ -457,7 +451,7 @@ public final class RiskRoutes implements RouteMount {
         OffsetDateTime from;
         OffsetDateTime to;
         try {
-            JsonObject b = body(ctx);
+            JsonObject b = ApiBodies.jsonObject(ctx);
             from = time(b.getString("from"), "from");
             to = time(b.getString("to"), "to");
             if (!to.isAfter(from) || to.isAfter(from.plusDays(MAX_BACKTEST_DAYS))) {
@@ -520,7 +514,7 @@ public final class RiskRoutes implements RouteMount {
                         .put("from", from.toString())
                         .put("to", to.toString())
                         .put("tookMs", (System.nanoTime() - t0) / 1_000_000)))
-                .onFailure(e -> HttpErrors.respond(ctx, unavailable(e)));
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
     private static Backtest.Row row(Row r) {
@@ -565,12 +559,6 @@ public final class RiskRoutes implements RouteMount {
         }
     }
 
-    private static JsonArray column(RowSet<Row> rows) {
-        JsonArray items = new JsonArray();
-        rows.forEach(r -> items.add(r.getJsonObject(0)));
-        return items;
-    }
-
     private static Future<RowSet<Row>> insert(SqlConnection conn, List<NewEntry> entries, String actor) {
         String[] lists = new String[entries.size()];
         String[] kinds = new String[entries.size()];
@@ -606,28 +594,7 @@ public final class RiskRoutes implements RouteMount {
         return ctx.<ApiKeys.Client>get(Access.CLIENT).name();
     }
 
-    private static JsonObject body(RoutingContext ctx) {
-        try {
-            Object body = ctx.body().buffer() == null
-                    ? null
-                    : Json.decodeValue(ctx.body().buffer());
-            if (body instanceof JsonObject json) {
-                return json;
-            }
-        } catch (DecodeException e) {
-            throw new ValidationException("body", "malformed_json", "request body is not valid JSON");
-        }
-        throw new ValidationException("body", "json_object", "request body must be a JSON object");
-    }
-
     private static ValidationException invalidBody(Exception e) {
         return new ValidationException("body", "type_string", "list, kind, value, reason and expiresAt are strings");
-    }
-
-    private static ApiError unavailable(Throwable e) {
-        ApiError error = ApiError.of(e);
-        return error.failure() == Failure.INTERNAL
-                ? ApiError.of(Failure.UNAVAILABLE, null, "the risk store did not answer: " + e.getMessage())
-                : error;
     }
 }
