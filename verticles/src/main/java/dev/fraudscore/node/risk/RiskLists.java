@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The block and allow lists a node checks on every decision: the entries in force (loaded from PostgreSQL, replaced
@@ -100,11 +100,14 @@ public final class RiskLists {
         return new Cidr(mask(bytes, prefix), prefix);
     }
 
+    private static final Pattern HEX_OR_DOTS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     /** Address bytes of an IPv4 or IPv6 literal (never a host name lookup); null otherwise. */
     static byte[] literal(String s) {
         if (s.isEmpty()
-                || !s.matches("[0-9A-Fa-f:.]+")
-                || (s.indexOf(':') < 0 && !s.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+                || !HEX_OR_DOTS.matcher(s).matches()
+                || (s.indexOf(':') < 0 && !DOTTED_QUAD.matcher(s).matches())) {
             return null;
         }
         try {
@@ -124,85 +127,171 @@ public final class RiskLists {
     }
 
     /** A network: its masked address and prefix length. */
-    public record Cidr(byte[] network, int prefix) {
-        String key() {
-            return HexFormatHolder.HEX.formatHex(network) + "/" + prefix;
-        }
-    }
+    public record Cidr(byte[] network, int prefix) {}
 
-    private static final class HexFormatHolder {
-        static final java.util.HexFormat HEX = java.util.HexFormat.of();
-    }
-
-    /** One immutable index of the entries in force. */
-    private static final class Snapshot {
-        final int size;
-        /** list, then kind + '\u0000' + value. */
-        final Map<ListType, Map<String, Entry>> exact = new HashMap<>();
-        /** list, then address length (4 or 16), the prefix lengths present (longest first) and the networks. */
-        final Map<ListType, Map<Integer, TreeSet<Integer>>> prefixes = new HashMap<>();
-
-        final Map<ListType, Map<String, Entry>> networks = new HashMap<>();
-
-        Snapshot(List<Entry> entries) {
-            size = entries.size();
-            for (ListType l : ListType.values()) {
-                exact.put(l, new HashMap<>());
-                networks.put(l, new HashMap<>());
-                prefixes.put(l, new HashMap<>());
-            }
-            for (Entry e : entries) {
-                if (e.kind() == Kind.IP) {
-                    Cidr c = cidr(e.value());
-                    if (c == null) {
-                        continue; // refused when saved; never loaded
-                    }
-                    networks.get(e.list()).put(c.key(), e);
-                    prefixes.get(e.list())
-                            .computeIfAbsent(c.network().length, n -> new TreeSet<>((a, b) -> b - a))
-                            .add(c.prefix());
+    /**
+     * An address or network as up to 128 bits, IPv4 in the low 32 bits of {@code lo}; {@code length}: 4 or 16 bytes.
+     * The index's key: a transaction's address masked to each prefix length in use is looked up as is.
+     */
+    private record Net(int length, int prefix, long hi, long lo) {
+        static Net of(byte[] address, int prefix) {
+            long hi = 0;
+            long lo = 0;
+            for (int i = 0; i < address.length; i++) {
+                if (address.length == 16 && i < 8) {
+                    hi = hi << 8 | (address[i] & 0xff);
                 } else {
-                    exact.get(e.list()).put(e.kind().name() + '\u0000' + e.value(), e);
+                    lo = lo << 8 | (address[i] & 0xff);
                 }
+            }
+            return new Net(address.length, address.length * 8, hi, lo).masked(prefix);
+        }
+
+        /** The address of a transaction; null when it is not an IP literal. Dotted quads without a parser. */
+        static Net address(String s) {
+            if (s.indexOf(':') < 0) {
+                long v = 0;
+                int octets = 0;
+                int i = 0;
+                int n = s.length();
+                while (i < n && octets < 4) {
+                    int start = i;
+                    int octet = 0;
+                    while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                        octet = octet * 10 + (s.charAt(i++) - '0');
+                    }
+                    if (i == start || octet > 255) {
+                        return null;
+                    }
+                    v = v << 8 | octet;
+                    octets++;
+                    if (octets < 4) {
+                        if (i >= n || s.charAt(i) != '.') {
+                            return null;
+                        }
+                        i++;
+                    }
+                }
+                return octets == 4 && i == n ? new Net(4, 32, 0, v) : null;
+            }
+            byte[] bytes = literal(s);
+            return bytes == null ? null : of(bytes, bytes.length * 8);
+        }
+
+        Net masked(int p) {
+            if (length == 4) {
+                return new Net(4, p, 0, p == 0 ? 0 : lo & (0xFFFFFFFFL << (32 - p)) & 0xFFFFFFFFL);
+            }
+            if (p <= 64) {
+                return new Net(16, p, p == 0 ? 0 : hi & (-1L << (64 - p)), 0);
+            }
+            return new Net(16, p, hi, lo & (-1L << (128 - p)));
+        }
+    }
+
+    /** The entries of one list (block or allow), indexed. */
+    private static final class Side {
+        /** By entity kind (ordinal), then value; IPs are in {@link #networks}. */
+        final List<Map<String, Entry>> exact = new ArrayList<>();
+
+        final Map<Net, Entry> networks = new HashMap<>();
+        /** The prefix lengths in use for IPv4 and IPv6 networks, longest first. */
+        int[] v4 = new int[0];
+
+        int[] v6 = new int[0];
+
+        Side() {
+            for (int i = 0; i < Kind.values().length; i++) {
+                exact.add(new HashMap<>());
             }
         }
 
-        Entry match(ListType list, Transaction tx, Instant now) {
-            Map<String, Entry> values = exact.get(list);
-            if (!values.isEmpty()) {
-                for (Entry e : new Entry[] {
-                    find(values, Kind.CARD, tx.cardId()),
-                    find(values, Kind.TERMINAL, tx.terminalId()),
-                    find(values, Kind.CUSTOMER, tx.customerId()),
-                    find(values, Kind.DEVICE, tx.deviceId())
-                }) {
-                    if (e != null && e.live(now)) {
-                        return e;
-                    }
+        void add(Entry e) {
+            if (e.kind() != Kind.IP) {
+                exact.get(e.kind().ordinal()).put(e.value(), e);
+                return;
+            }
+            Cidr c = cidr(e.value());
+            if (c == null) {
+                return; // refused when saved; never loaded
+            }
+            Net net = Net.of(c.network(), c.prefix());
+            networks.put(net, e);
+            if (net.length() == 4) {
+                v4 = withPrefix(v4, net.prefix());
+            } else {
+                v6 = withPrefix(v6, net.prefix());
+            }
+        }
+
+        private static int[] withPrefix(int[] prefixes, int prefix) {
+            for (int p : prefixes) {
+                if (p == prefix) {
+                    return prefixes;
                 }
             }
-            if (tx.ipAddress() == null || networks.get(list).isEmpty()) {
-                return null;
+            int[] out = Arrays.copyOf(prefixes, prefixes.length + 1);
+            out[prefixes.length] = prefix;
+            Arrays.sort(out);
+            for (int i = 0; i < out.length / 2; i++) {
+                int t = out[i];
+                out[i] = out[out.length - 1 - i];
+                out[out.length - 1 - i] = t;
             }
-            byte[] address = literal(tx.ipAddress());
+            return out;
+        }
+
+        Entry match(Transaction tx, Instant now) {
+            Entry e = live(Kind.CARD, tx.cardId(), now);
+            if (e == null) {
+                e = live(Kind.TERMINAL, tx.terminalId(), now);
+            }
+            if (e == null) {
+                e = live(Kind.CUSTOMER, tx.customerId(), now);
+            }
+            if (e == null) {
+                e = live(Kind.DEVICE, tx.deviceId(), now);
+            }
+            if (e != null || tx.ipAddress() == null || networks.isEmpty()) {
+                return e;
+            }
+            Net address = Net.address(tx.ipAddress());
             if (address == null) {
                 return null;
             }
-            TreeSet<Integer> lengths = prefixes.get(list).get(address.length);
-            if (lengths == null) {
-                return null;
-            }
-            for (int prefix : lengths) {
-                Entry e = networks.get(list).get(new Cidr(mask(address, prefix), prefix).key());
-                if (e != null && e.live(now)) {
-                    return e;
+            for (int prefix : address.length() == 4 ? v4 : v6) {
+                Entry n = networks.get(address.masked(prefix));
+                if (n != null && n.live(now)) {
+                    return n;
                 }
             }
             return null;
         }
 
-        private static Entry find(Map<String, Entry> values, Kind kind, String value) {
-            return value == null ? null : values.get(kind.name() + '\u0000' + value);
+        private Entry live(Kind kind, String value, Instant now) {
+            if (value == null) {
+                return null;
+            }
+            Entry e = exact.get(kind.ordinal()).get(value);
+            return e != null && e.live(now) ? e : null;
+        }
+    }
+
+    /** One immutable index of the entries in force. */
+    private static final class Snapshot {
+        final int size;
+        final Side block = new Side();
+        final Side allow = new Side();
+
+        Snapshot(List<Entry> entries) {
+            size = entries.size();
+            for (Entry e : entries) {
+                (e.list() == ListType.BLOCK ? block : allow).add(e);
+            }
+        }
+
+        Entry match(ListType list, Transaction tx, Instant now) {
+            return (list == ListType.BLOCK ? block : allow).match(tx, now);
         }
     }
 

@@ -6,23 +6,25 @@ import com.google.common.collect.ImmutableSet;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.exceptions.CelAttributeNotFoundException;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
+import dev.cel.common.values.StructValue;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelVariableResolver;
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -143,7 +145,7 @@ public final class RiskRules {
     }
 
     private static final CelRuntime RUNTIME =
-            CelRuntimeFactory.standardCelRuntimeBuilder().build();
+            CelRuntimeFactory.plannerRuntimeBuilder().build();
 
     /**
      * The hit-rate guard: an active rule with an action that holds for more than {@value #GUARD_SHARE} of the
@@ -164,21 +166,25 @@ public final class RiskRules {
     private static final class Compiled {
         final Rule rule;
         final CelRuntime.Program program;
+        /** The expression as Java closures; null when it needs CEL's runtime. */
+        final RuleCompiler.Node fast;
+
         final AtomicInteger evaluated = new AtomicInteger();
         final AtomicInteger held = new AtomicInteger();
         volatile boolean tripped;
 
-        Compiled(Rule rule, CelRuntime.Program program) {
+        Compiled(Rule rule, CelRuntime.Program program, RuleCompiler.Node fast) {
             this.rule = rule;
             this.program = program;
+            this.fast = fast;
+        }
+
+        boolean holds(Input vars) {
+            return fast != null ? fast.eval(vars) == Boolean.TRUE : RiskRules.holds(program, vars);
         }
 
         Rule rule() {
             return rule;
-        }
-
-        CelRuntime.Program program() {
-            return program;
         }
 
         /** Counts one evaluation; true when this one trips the guard. */
@@ -206,14 +212,25 @@ public final class RiskRules {
 
     /** Compiles and type-checks an expression; the position of the first error (1-based line and column). */
     public static CelRuntime.Program compile(String expression) throws InvalidRule {
+        return program(check(expression));
+    }
+
+    /** Parses and type-checks an expression; the position of the first error (1-based line and column). */
+    static CelAbstractSyntaxTree check(String expression) throws InvalidRule {
         try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
-            return RUNTIME.createProgram(ast);
+            return COMPILER.compile(expression).getAst();
         } catch (CelValidationException e) {
             CelIssue first = e.getErrors().get(0);
             int line = first.getSourceLocation().getLine();
             int column = first.getSourceLocation().getColumn() + 1;
             throw new InvalidRule(first.getMessage(), Math.max(line, 1), Math.max(column, 1));
+        }
+    }
+
+    /** CEL's own runtime for a checked expression. */
+    static CelRuntime.Program program(CelAbstractSyntaxTree ast) throws InvalidRule {
+        try {
+            return RUNTIME.createProgram(ast);
         } catch (CelEvaluationException e) {
             throw new InvalidRule(e.getMessage(), 1, 1);
         }
@@ -228,7 +245,8 @@ public final class RiskRules {
                 continue;
             }
             try {
-                compiled.add(new Compiled(r, compile(r.expression())));
+                CelAbstractSyntaxTree ast = check(r.expression());
+                compiled.add(new Compiled(r, program(ast), RuleCompiler.compile(ast)));
             } catch (InvalidRule e) {
                 refused.add(r.name() + " v" + r.version() + ": " + e.getMessage());
             }
@@ -253,11 +271,11 @@ public final class RiskRules {
         if (in.isEmpty()) {
             return Verdict.NONE;
         }
-        Map<String, Object> vars = activation(tx, features, score, listed);
+        Input vars = new Input(tx, features, score, listed);
         Outcome outcome = null;
-        List<Reason> reasons = new ArrayList<>(2);
+        List<Reason> reasons = null;
         for (Compiled c : in) {
-            boolean holds = holds(c.program(), vars);
+            boolean holds = c.holds(vars);
             if (c.count(holds)) {
                 onTrip.accept(c.rule());
             }
@@ -265,6 +283,9 @@ public final class RiskRules {
                 continue;
             }
             Rule r = c.rule();
+            if (reasons == null) {
+                reasons = new ArrayList<>(2);
+            }
             if (r.state() == State.SHADOW || c.tripped) {
                 reasons.add(new Reason("SHADOW_" + r.reasonCode(), r.version(), 0));
                 continue;
@@ -274,10 +295,10 @@ public final class RiskRules {
                 outcome = r.action().outcome();
             }
         }
-        return reasons.isEmpty() ? Verdict.NONE : new Verdict(outcome, reasons);
+        return reasons == null ? Verdict.NONE : new Verdict(outcome, reasons);
     }
 
-    private static boolean holds(CelRuntime.Program program, Map<String, Object> vars) {
+    static boolean holds(CelRuntime.Program program, CelVariableResolver vars) {
         try {
             return Boolean.TRUE.equals(program.eval(vars));
         } catch (CelEvaluationException e) {
@@ -285,42 +306,189 @@ public final class RiskRules {
         }
     }
 
-    static Map<String, Object> activation(Transaction tx, float[] features, double score, RiskLists.Entry listed) {
-        Map<String, Object> t = new HashMap<>(16);
-        t.put("transactionId", tx.transactionId());
-        t.put("cardId", tx.cardId());
-        t.put("terminalId", tx.terminalId());
-        t.put("amount", tx.amountAsDouble());
-        t.put("currency", tx.currency());
-        put(t, "customerId", tx.customerId());
-        put(t, "deviceId", tx.deviceId());
-        put(t, "ipAddress", tx.ipAddress());
-        put(t, "mcc", tx.mcc());
-        put(t, "country", tx.country());
-        put(t, "channel", tx.channel() == null ? null : tx.channel().name());
-        t.put("hour", (long) tx.timestamp().getHour());
-        Map<String, Object> f = new HashMap<>(Feature.COUNT * 2);
-        if (features != null) {
-            for (int i = 0; i < Feature.COUNT && i < features.length; i++) {
-                f.put(Feature.ORDER.get(i).featureName(), (double) features[i]);
-            }
+    /**
+     * One decision as the rules see it, built once per decision: the variables are views over the transaction and
+     * the feature row, read field by field as an expression selects them (nothing is copied into maps).
+     */
+    static final class Input implements CelVariableResolver {
+        private final Transaction tx;
+        private final float[] features;
+        private final double score;
+        private final boolean block;
+        private final boolean allow;
+        private Double amount;
+
+        Input(Transaction tx, float[] features, double score, RiskLists.Entry listed) {
+            this.tx = tx;
+            this.features = features;
+            this.score = score;
+            this.block = listed != null && listed.list() == RiskLists.ListType.BLOCK;
+            this.allow = listed != null && listed.list() == RiskLists.ListType.ALLOW;
         }
-        return Map.of(
-                "tx",
-                t,
-                "features",
-                f,
-                "score",
-                score,
-                "listed",
-                Map.of(
-                        "block", listed != null && listed.list() == RiskLists.ListType.BLOCK,
-                        "allow", listed != null && listed.list() == RiskLists.ListType.ALLOW));
+
+        Transaction tx() {
+            return tx;
+        }
+
+        Object amount() {
+            Double a = amount;
+            if (a == null) {
+                a = amount = tx.amountAsDouble();
+            }
+            return a;
+        }
+
+        Object hour() {
+            return (long) tx.timestamp().getHour();
+        }
+
+        /** The feature at {@code i} of the model's row; null when the features were not computed. */
+        Object feature(int i) {
+            return features == null || i >= features.length ? null : (double) features[i];
+        }
+
+        /** A new box per read: CEL's runtime takes one object as equal to itself, which would make NaN == NaN. */
+        Object score() {
+            return Double.valueOf(score);
+        }
+
+        Object block() {
+            return block;
+        }
+
+        Object allow() {
+            return allow;
+        }
+
+        @Override
+        public Optional<Object> find(String name) {
+            return switch (name) {
+                case "tx" -> Optional.of(new TxValue(this));
+                case "features" -> Optional.of(new FeaturesValue(this));
+                case "score" -> Optional.of(score());
+                case "listed" -> Optional.of(new ListedValue(block, allow));
+                default -> Optional.empty();
+            };
+        }
     }
 
-    private static void put(Map<String, Object> m, String key, Object value) {
-        if (value != null) {
-            m.put(key, value);
+    /** A struct whose fields are read on demand; an absent field fails the expression unless tested with has(). */
+    private abstract static class View<V> extends StructValue<String, V> {
+        /** The field's value, or null when it is absent. */
+        abstract Object field(String name);
+
+        @Override
+        public Object select(String name) {
+            Object v = field(name);
+            if (v == null) {
+                throw CelAttributeNotFoundException.forFieldResolution(name);
+            }
+            return v;
+        }
+
+        @Override
+        public Optional<?> find(String name) {
+            return Optional.ofNullable(field(name));
+        }
+
+        @Override
+        public boolean isZeroValue() {
+            return false;
+        }
+    }
+
+    private static final class TxValue extends View<Transaction> {
+        private final Input in;
+        private final Transaction tx;
+
+        TxValue(Input in) {
+            this.in = in;
+            this.tx = in.tx();
+        }
+
+        @Override
+        Object field(String name) {
+            return switch (name) {
+                case "transactionId" -> tx.transactionId();
+                case "cardId" -> tx.cardId();
+                case "terminalId" -> tx.terminalId();
+                case "amount" -> in.amount();
+                case "currency" -> tx.currency();
+                case "customerId" -> tx.customerId();
+                case "deviceId" -> tx.deviceId();
+                case "ipAddress" -> tx.ipAddress();
+                case "mcc" -> tx.mcc();
+                case "country" -> tx.country();
+                case "channel" -> tx.channel() == null ? null : tx.channel().name();
+                case "hour" -> in.hour();
+                default -> null;
+            };
+        }
+
+        @Override
+        public Transaction value() {
+            return tx;
+        }
+
+        @Override
+        public CelType celType() {
+            return TX;
+        }
+    }
+
+    /** The model's row by feature name; every field absent when the features were not computed. */
+    private static final class FeaturesValue extends View<float[]> {
+        private static final Map<String, Integer> INDEX = Feature.ORDER.stream()
+                .collect(Collectors.toUnmodifiableMap(Feature::featureName, f -> Feature.ORDER.indexOf(f)));
+        private final Input in;
+
+        FeaturesValue(Input in) {
+            this.in = in;
+        }
+
+        @Override
+        Object field(String name) {
+            Integer i = INDEX.get(name);
+            return i == null ? null : in.feature(i);
+        }
+
+        @Override
+        public float[] value() {
+            return in.features;
+        }
+
+        @Override
+        public CelType celType() {
+            return FEATURES;
+        }
+    }
+
+    private static final class ListedValue extends View<Boolean> {
+        private final boolean block;
+        private final boolean allow;
+
+        ListedValue(boolean block, boolean allow) {
+            this.block = block;
+            this.allow = allow;
+        }
+
+        @Override
+        Object field(String name) {
+            return switch (name) {
+                case "block" -> block;
+                case "allow" -> allow;
+                default -> null;
+            };
+        }
+
+        @Override
+        public Boolean value() {
+            return block || allow;
+        }
+
+        @Override
+        public CelType celType() {
+            return LISTED;
         }
     }
 }

@@ -86,6 +86,33 @@ class RiskListsTest {
     }
 
     @Test
+    void aTransactionsAddressIsReadStrictlyAndRangesOfEveryLengthMatch() {
+        RiskLists lists = new RiskLists();
+        lists.replace(List.of(
+                entry(1, ListType.ALLOW, Kind.IP, "0.0.0.0/0", null),
+                entry(2, ListType.BLOCK, Kind.IP, "192.0.2.128/25", null),
+                entry(3, ListType.BLOCK, Kind.IP, "2001:db8::1/128", null),
+                entry(4, ListType.BLOCK, Kind.IP, "2001:db8:8000::/33", null)));
+        assertEquals(
+                2, lists.match(tx("c", "t", null, null, "192.0.2.200"), NOW).id(), "block wins over /0");
+        assertEquals(
+                1, lists.match(tx("c", "t", null, null, "192.0.2.127"), NOW).id());
+        assertEquals(1, lists.match(tx("c", "t", null, null, "8.8.8.8"), NOW).id());
+        assertEquals(
+                3, lists.match(tx("c", "t", null, null, "2001:db8:0:0::1"), NOW).id());
+        assertNull(lists.match(tx("c", "t", null, null, "2001:db8::2"), NOW));
+        assertEquals(
+                4,
+                lists.match(tx("c", "t", null, null, "2001:db8:ffff::9"), NOW).id(),
+                "a prefix past 32 bits");
+        assertNull(lists.match(tx("c", "t", null, null, "2001:db8:7fff::9"), NOW));
+        for (String notAnAddress :
+                new String[] {"192.0.2", "192.0.2.200.1", "192.0.2.256", "192.0.2.2x", "1..2.3", ""}) {
+            assertNull(lists.match(tx("c", "t", null, null, notAnAddress), NOW), notAnAddress);
+        }
+    }
+
+    @Test
     void anExpiredEntryNoLongerMatches() {
         RiskLists lists = new RiskLists();
         lists.replace(List.of(entry(1, ListType.BLOCK, Kind.CARD, "card-1", NOW.plusSeconds(60))));
