@@ -259,7 +259,8 @@ public final class FraudNode implements AutoCloseable {
                         c.features().instances() == 0 ? loops : c.features().instances()));
         // block and allow lists, in force before the first decision
         RiskLists lists = new RiskLists();
-        RiskRules rules = new RiskRules();
+        RiskRules rules =
+                new RiskRules(c.decision().ruleGuardWindow(), c.decision().ruleGuardShare());
         await(t, vertx.deployVerticle(new ListsVerticle(c.postgres(), hz, lists, rules, node, registry)));
         DecisionPolicy policy = new DecisionPolicy(node, c.decision().fallback(), lists, rules);
         StageBreakers breakers = new StageBreakers(c.breakers(), registry);
@@ -332,7 +333,7 @@ public final class FraudNode implements AutoCloseable {
                             c.kafka().instances()));
         }
         AdminVerticle admin = new AdminVerticle(
-                c.admin(), c.http().limits(), c.scoring(), node, holder, access, hz, registry, health);
+                c.admin(), c.http().limits(), c.scoring(), node, holder, access, hz, registry, health, apiPool);
         await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }

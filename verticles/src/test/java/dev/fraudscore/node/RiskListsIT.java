@@ -379,6 +379,36 @@ class RiskListsIT {
     }
 
     @Test
+    void aThresholdsChangeIsInTheChangeLogWithWhoBeforeAndAfter() throws Exception {
+        JsonObject served = new JsonObject(it.ops().get("/admin/models").body())
+                .getJsonObject("champion")
+                .getJsonObject("thresholds");
+        HttpResponse<String> changed =
+                it.ops().post("/admin/thresholds", "application/json", "{\"review\":0.31,\"decline\":0.97}");
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(true, new JsonObject(changed.body()).getBoolean("changeLogged"), changed.body());
+        try {
+            JsonObject last = new JsonObject(
+                            send("GET", "/v1/risk/changes", null, null).body())
+                    .getJsonArray("items")
+                    .getJsonObject(0);
+            assertEquals("thresholds", last.getString("object"), last.encode());
+            assertEquals("change", last.getString("action"));
+            assertEquals("local-admin", last.getString("actor"));
+            assertEquals(
+                    served.getDouble("review"), last.getJsonObject("before").getDouble("review"));
+            assertEquals(0.31, last.getJsonObject("after").getDouble("review"));
+            assertEquals(0.97, last.getJsonObject("after").getDouble("decline"));
+        } finally {
+            assertEquals(
+                    200,
+                    it.ops()
+                            .post("/admin/thresholds", "application/json", served.encode())
+                            .statusCode());
+        }
+    }
+
+    @Test
     void anEntryStopsMatchingWhenItExpires() throws Exception {
         Instant expires = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
         add(entry("block", "device", "dev_tmp").put("expiresAt", expires.toString()));

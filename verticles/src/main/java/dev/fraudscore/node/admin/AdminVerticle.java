@@ -7,6 +7,7 @@ import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.ValidationException;
 import dev.fraudscore.model.ModelLoadException;
 import dev.fraudscore.node.access.Access;
+import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
 import dev.fraudscore.node.bus.ModelChange;
 import dev.fraudscore.node.config.NodeConfig;
@@ -15,6 +16,7 @@ import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.http.HttpErrors;
 import dev.fraudscore.node.http.Servers;
+import dev.fraudscore.node.risk.ChangeLog;
 import dev.fraudscore.node.scoring.ModelHolder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -26,6 +28,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -69,6 +72,7 @@ public final class AdminVerticle extends VerticleBase {
     private final HazelcastInstance hazelcast;
     private final PrometheusMeterRegistry registry;
     private final Health health;
+    private final Pool pool;
     private ITopic<ModelChange> changes;
     private UUID listener;
     private HttpServer server;
@@ -82,7 +86,9 @@ public final class AdminVerticle extends VerticleBase {
             Access access,
             HazelcastInstance hazelcast,
             PrometheusMeterRegistry registry,
-            Health health) {
+            Health health,
+            Pool pool) {
+        this.pool = pool;
         this.access = access;
         this.config = config;
         this.serverLimits = serverLimits;
@@ -160,10 +166,14 @@ public final class AdminVerticle extends VerticleBase {
             HttpErrors.respond(ctx, e);
             return;
         }
+        JsonObject before = describe();
         vertx.executeBlocking(apply(change)).onComplete(ar -> {
             if (ar.succeeded()) {
                 changes.publishAsync(change); // every member, this one included (which skips its own)
-                ctx.json(describe().put("propagated", true));
+                JsonObject after = describe();
+                logChange(ctx, kind, before, after)
+                        .onComplete(logged ->
+                                ctx.json(after.put("propagated", true).put("changeLogged", logged.succeeded())));
             } else if (ar.cause() instanceof ModelLoadException e) {
                 HttpErrors.respond(
                         ctx,
@@ -176,6 +186,31 @@ public final class AdminVerticle extends VerticleBase {
                 HttpErrors.respond(ctx, ar.cause());
             }
         });
+    }
+
+    /**
+     * Records an applied change in the change log (who, when, before, after): the models as {@code model} /
+     * {@code champion} or {@code challenger}, the thresholds as {@code thresholds} / {@code champion}. A change the log
+     * could not take stays applied; the answer says so ({@code changeLogged: false}) and the error is logged.
+     */
+    private Future<Void> logChange(RoutingContext ctx, String kind, JsonObject before, JsonObject after) {
+        String part = kind.startsWith("challenger") ? "challenger" : "champion";
+        String object = kind.equals("thresholds") ? "thresholds" : "model";
+        String action = kind.equals("challenger-off") ? "remove" : "change";
+        JsonObject was = before.getJsonObject(part);
+        JsonObject is = after.getJsonObject(part);
+        if (object.equals("thresholds")) {
+            was = was == null ? null : was.getJsonObject("thresholds");
+            is = is == null ? null : is.getJsonObject("thresholds");
+        }
+        String actor = ctx.<ApiKeys.Client>get(Access.CLIENT).name();
+        return ChangeLog.record(pool, actor, object, part, action, was, is)
+                .onFailure(e -> LOG.error(
+                        "{} {} by {} applied but not recorded in risk.changes: {}",
+                        object,
+                        action,
+                        actor,
+                        e.toString()));
     }
 
     private static JsonObject body(RoutingContext ctx) {

@@ -206,7 +206,9 @@ public record NodeConfig(
             double reviewThreshold,
             double declineThreshold,
             FallbackPolicy fallback,
-            long auditAckTimeoutMs) {}
+            long auditAckTimeoutMs,
+            int ruleGuardWindow,
+            double ruleGuardShare) {}
 
     public record Breakers(int failureRatePercent, int windowCalls, int minimumCalls, long openMs, int halfOpenCalls) {}
 
@@ -420,7 +422,9 @@ public record NodeConfig(
                 review,
                 decline,
                 fallback,
-                d.longValue("auditAckTimeoutMs", 1, 3_600_000));
+                d.longValue("auditAckTimeoutMs", 1, 3_600_000),
+                d.integer("ruleGuardWindow", 10, 1_000_000),
+                ruleGuardShare(d));
 
         Settings br = Settings.of(root, "breakers");
         Breakers breakers = new Breakers(
@@ -532,6 +536,15 @@ public record NodeConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(fallback.key(key), e.getMessage());
         }
+    }
+
+    private static double ruleGuardShare(Settings d) {
+        double share = d.number("ruleGuardShare");
+        if (!(share > 0 && share <= 1)) {
+            throw new ConfigException(
+                    d.key("ruleGuardShare"), "must be in (0, 1] (1: the guard never trips), was " + share);
+        }
+        return share;
     }
 
     private static void checkThreshold(String key, double v) {

@@ -42,7 +42,7 @@ public final class Backtest {
     /** A rule's backtest: {@code candidate} acts as if it were active (whatever state it is saved in). */
     public static Backtest ofRule(RiskRules.Rule candidate) throws RiskRules.InvalidRule {
         RiskRules.compile(candidate.expression());
-        RiskRules rules = new RiskRules();
+        RiskRules rules = RiskRules.unguarded();
         rules.replace(List.of(new RiskRules.Rule(
                 candidate.name(),
                 candidate.version(),

@@ -153,7 +153,7 @@ public final class ListsVerticle extends VerticleBase {
     private void guard(RiskRules.Rule rule) {
         LOG.error(
                 "rule {} v{} held for more than {}% of {} decisions: switched to shadow (hit-rate guard)",
-                rule.name(), rule.version(), (int) (RiskRules.GUARD_SHARE * 100), RiskRules.GUARD_WINDOW);
+                rule.name(), rule.version(), Math.round(rules.guardShare() * 100), rules.guardWindow());
         tripped.increment();
         String actor = "guard@" + nodeId;
         pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO risk.rules (name, version, expression, action,"
@@ -164,23 +164,20 @@ public final class ListsVerticle extends VerticleBase {
                         .execute(Tuple.of(rule.name(), rule.version(), actor))
                         .compose(rows -> rows.size() == 0
                                 ? Future.succeededFuture()
-                                : conn.preparedQuery(
-                                                "INSERT INTO risk.changes (actor, object, object_id, action, before,"
-                                                        + " after) VALUES ($1, 'rule', $2, 'guard', $3, $4)")
-                                        .execute(Tuple.of(
-                                                actor,
-                                                rule.name(),
-                                                new JsonObject()
-                                                        .put("version", rule.version())
-                                                        .put("state", "active"),
-                                                new JsonObject()
-                                                        .put(
-                                                                "version",
-                                                                rows.iterator()
-                                                                        .next()
-                                                                        .getInteger(0))
-                                                        .put("state", "shadow")))
-                                        .mapEmpty()))
+                                : ChangeLog.record(
+                                        conn,
+                                        actor,
+                                        "rule",
+                                        rule.name(),
+                                        "guard",
+                                        new JsonObject()
+                                                .put("version", rule.version())
+                                                .put("state", "active"),
+                                        new JsonObject()
+                                                .put(
+                                                        "version",
+                                                        rows.iterator().next().getInteger(0))
+                                                .put("state", "shadow"))))
                 .onSuccess(v -> announce(hazelcast))
                 .onFailure(
                         e -> LOG.error("the guard could not store rule {} in shadow: {}", rule.name(), e.toString()));

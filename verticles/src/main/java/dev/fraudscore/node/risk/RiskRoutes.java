@@ -64,8 +64,6 @@ public final class RiskRoutes implements RouteMount {
                     + " SELECT l, k, v, r, $5, e::timestamptz FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[],"
                     + " $6::text[]) AS x(l, k, v, r, e)"
                     + " ON CONFLICT (list, kind, value) WHERE removed_at IS NULL DO NOTHING RETURNING " + ENTRY;
-    private static final String CHANGE = "INSERT INTO risk.changes (actor, object, object_id, action, before, after)"
-            + " VALUES ($1, $2, $3, $4, $5, $6)";
 
     private final Pool pool;
     private final HazelcastInstance hazelcast;
@@ -413,14 +411,14 @@ public final class RiskRoutes implements RouteMount {
                                     .compose(rows -> {
                                         JsonObject after =
                                                 rows.iterator().next().getJsonObject(0);
-                                        return conn.preparedQuery(CHANGE)
-                                                .execute(Tuple.of(
+                                        return ChangeLog.record(
+                                                        conn,
                                                         actor,
                                                         "rule",
                                                         name,
                                                         before == null ? "add" : "change",
                                                         before,
-                                                        after))
+                                                        after)
                                                 .map(after);
                                     });
                         }))
@@ -585,9 +583,8 @@ public final class RiskRoutes implements RouteMount {
 
     private static Future<Void> change(
             SqlConnection conn, String actor, long id, String action, JsonObject before, JsonObject after) {
-        return conn.preparedQuery(CHANGE)
-                .execute(Tuple.of(actor, "list_entry", id == 0 ? "import" : Long.toString(id), action, before, after))
-                .mapEmpty();
+        return ChangeLog.record(
+                conn, actor, "list_entry", id == 0 ? "import" : Long.toString(id), action, before, after);
     }
 
     private static String actor(RoutingContext ctx) {

@@ -147,14 +147,46 @@ public final class RiskRules {
     private static final CelRuntime RUNTIME =
             CelRuntimeFactory.plannerRuntimeBuilder().build();
 
-    /**
-     * The hit-rate guard: an active rule with an action that holds for more than {@value #GUARD_SHARE} of the
-     * {@value #GUARD_WINDOW} decisions it was evaluated on (a mistyped rule can decline everything) stops acting on
-     * this node at once, and {@code onTrip} is told once so that it is switched to shadow everywhere.
-     */
-    static final int GUARD_WINDOW = 200;
+    /** The hit-rate guard's defaults (config decision.ruleGuardWindow and decision.ruleGuardShare). */
+    public static final int GUARD_WINDOW = 200;
 
-    static final double GUARD_SHARE = 0.5;
+    public static final double GUARD_SHARE = 0.5;
+
+    /**
+     * The hit-rate guard: an active rule with an action that holds for more than {@code guardShare} of the {@code
+     * guardWindow} decisions it was last evaluated on (a mistyped rule can decline everything) stops acting on this
+     * node at once, and {@code onTrip} is told once so that it is switched to shadow everywhere. A window of 0: no
+     * guard (a backtest measures what a rule would do, however often it holds).
+     */
+    private final int guardWindow;
+
+    private final double guardShare;
+
+    public RiskRules(int guardWindow, double guardShare) {
+        if (guardWindow < 0 || !(guardShare > 0 && guardShare <= 1)) {
+            throw new IllegalArgumentException("guard window >= 0 and 0 < share <= 1");
+        }
+        this.guardWindow = guardWindow;
+        this.guardShare = guardShare;
+    }
+
+    /** Rules with the default hit-rate guard. */
+    public RiskRules() {
+        this(GUARD_WINDOW, GUARD_SHARE);
+    }
+
+    /** Rules without a guard (backtests). */
+    public static RiskRules unguarded() {
+        return new RiskRules(0, 1.0);
+    }
+
+    public int guardWindow() {
+        return guardWindow;
+    }
+
+    public double guardShare() {
+        return guardShare;
+    }
 
     private volatile Consumer<Rule> onTrip = r -> {};
 
@@ -163,7 +195,7 @@ public final class RiskRules {
         this.onTrip = listener;
     }
 
-    private static final class Compiled {
+    private final class Compiled {
         final Rule rule;
         final CelRuntime.Program program;
         /** The expression as Java closures; null when it needs CEL's runtime. */
@@ -189,18 +221,18 @@ public final class RiskRules {
 
         /** Counts one evaluation; true when this one trips the guard. */
         boolean count(boolean holds) {
-            if (rule.state() != State.ACTIVE || rule.action() == Action.NONE || tripped) {
+            if (guardWindow == 0 || rule.state() != State.ACTIVE || rule.action() == Action.NONE || tripped) {
                 return false;
             }
             if (holds) {
                 held.incrementAndGet();
             }
-            if (evaluated.incrementAndGet() < GUARD_WINDOW) {
+            if (evaluated.incrementAndGet() < guardWindow) {
                 return false;
             }
             int h = held.getAndSet(0);
             evaluated.set(0);
-            if (h > GUARD_SHARE * GUARD_WINDOW) {
+            if (h > guardShare * guardWindow) {
                 tripped = true;
                 return true;
             }

@@ -117,6 +117,9 @@ class NodeConfigTest {
                 refused(Map.of("FRAUD_DECISION_REVIEW_THRESHOLD", "0.9", "FRAUD_DECISION_DECLINE_THRESHOLD", "0.5"))
                         .key());
         assertEquals(
+                "decision.ruleGuardShare",
+                refused(Map.of("FRAUD_DECISION_RULE_GUARD_SHARE", "0")).key());
+        assertEquals(
                 "postgres.url",
                 refused(Map.of("FRAUD_POSTGRES_URL", "jdbc:postgresql://x/y")).key());
         assertEquals(

@@ -106,6 +106,50 @@ class RiskRulesTest {
     }
 
     @Test
+    void theGuardsWindowAndShareAreConfiguredAndABacktestHasNone() throws Exception {
+        Rule third = new Rule("third", 1, "tx.hour % 3 == 0", Action.DECLINE, "THIRD", 1, State.ACTIVE);
+        RiskRules strict = new RiskRules(30, 0.25);
+        List<Rule> tripped = new java.util.ArrayList<>();
+        strict.onTrip(tripped::add);
+        RiskRules lenient = new RiskRules(30, 0.5);
+        lenient.onTrip(tripped::add);
+        strict.replace(List.of(third));
+        lenient.replace(List.of(third));
+        for (int i = 0; i < 30; i++) {
+            Transaction tx = at(i % 24);
+            strict.evaluate(tx, null, 0.1, null);
+            lenient.evaluate(tx, null, 0.1, null);
+        }
+        assertEquals(List.of(third), tripped, "a third of the window: over 25%, under 50%");
+        assertThrows(IllegalArgumentException.class, () -> new RiskRules(200, 0));
+
+        Backtest all = Backtest.ofRule(new Rule("all", 1, "true", Action.DECLINE, "ALL", 1, State.SHADOW));
+        for (int i = 0; i < 3 * RiskRules.GUARD_WINDOW; i++) {
+            all.add(new Backtest.Row(BIG, null, 0.1, Outcome.APPROVE, null));
+        }
+        assertEquals(
+                3 * RiskRules.GUARD_WINDOW,
+                all.result().getJsonObject("changes").getInteger("APPROVE->DECLINE"),
+                "a backtest counts every decision the rule changes, however many");
+    }
+
+    private static Transaction at(int hour) {
+        return new Transaction(
+                "t-" + hour,
+                "card-1",
+                "term-1",
+                new BigDecimal("10.00"),
+                "EUR",
+                OffsetDateTime.parse("2026-11-24T00:00:00Z").plusHours(hour),
+                null,
+                null,
+                null,
+                "5411",
+                "FR",
+                Channel.ECOM);
+    }
+
+    @Test
     void rulesSeeTheScoreAndListMembership() {
         RiskRules rules = new RiskRules();
         rules.replace(List.of(new Rule(

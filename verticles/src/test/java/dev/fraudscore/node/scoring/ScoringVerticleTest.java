@@ -47,7 +47,7 @@ class ScoringVerticleTest {
     @BeforeAll
     static void load() throws Exception {
         NodeConfig.Decision decision = new NodeConfig.Decision(
-                0, -1, -1, new FallbackPolicy(FallbackPolicy.parse(List.of("APPROVE")), Map.of()), 30_000);
+                0, -1, -1, new FallbackPolicy(FallbackPolicy.parse(List.of("APPROVE")), Map.of()), 30_000, 200, 0.5);
         models = new ModelHolder(decision, ModelHolder.load(MODEL, decision));
     }
 
