@@ -333,7 +333,17 @@ public final class FraudNode implements AutoCloseable {
                             c.kafka().instances()));
         }
         AdminVerticle admin = new AdminVerticle(
-                c.admin(), c.http().limits(), c.scoring(), node, holder, access, hz, registry, health, apiPool);
+                c.admin(),
+                c.http().limits(),
+                c.scoring(),
+                node,
+                holder,
+                access,
+                hz,
+                registry,
+                health,
+                apiPool,
+                c.postgres().url());
         await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }

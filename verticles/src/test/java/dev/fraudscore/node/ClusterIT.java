@@ -10,6 +10,7 @@ import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.bus.Addresses;
 import dev.fraudscore.node.bus.Codecs;
 import dev.fraudscore.node.bus.DecisionEvent;
+import dev.fraudscore.node.bus.FeatureVector;
 import dev.fraudscore.node.cluster.HazelcastSetup;
 import dev.fraudscore.node.config.ConfigLoader;
 import dev.fraudscore.node.config.NodeConfig;
@@ -362,6 +363,105 @@ class ClusterIT {
                                     .body())
                             .getString("modelVersion"));
         }
+
+        // a challenger loaded through node 1 shadows on every node; a canary share set through node 2 lets it decide
+        // for the same cards on every node; rolled back through node 0; then promoted through node 0
+        Files.writeString(
+                dir.resolve("challenger.json"),
+                new JsonObject(Files.readString(served))
+                        .put("version", "xgb-cluster-v3")
+                        .encode());
+        String sha = new JsonObject(Files.readString(served)).getString("modelSha256");
+        HttpResponse<String> shadow = admin[1].post(
+                "/admin/models/challenger",
+                "application/json",
+                new JsonObject()
+                        .put(
+                                "path",
+                                dir.resolve("challenger.json").toAbsolutePath().toString())
+                        .put("sha256", sha)
+                        .encode());
+        assertEquals(200, shadow.statusCode(), shadow.body());
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(
+                    i,
+                    models -> models.getJsonObject("challenger") != null
+                            && models.getJsonObject("challenger")
+                                    .getString("modelVersion")
+                                    .equals("xgb-cluster-v3"));
+        }
+        assertEquals(
+                400,
+                admin[2].post("/admin/models/canary", "application/json", "{\"share\":1.5}")
+                        .statusCode());
+        assertEquals(
+                200,
+                admin[2].post("/admin/models/canary", "application/json", "{\"share\":0.5}")
+                        .statusCode());
+        String canaryCard = null;
+        String championCard = null;
+        for (int i = 0; canaryCard == null || championCard == null; i++) {
+            String card = "cl_canary_" + i;
+            if (FeatureVector.bucket(card) < FeatureVector.BUCKETS / 2) {
+                canaryCard = canaryCard == null ? card : canaryCard;
+            } else {
+                championCard = championCard == null ? card : championCard;
+            }
+        }
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(
+                    i,
+                    models -> models.getJsonObject("challenger") != null
+                            && models.getJsonObject("challenger").getDouble("canaryShare") == 0.5);
+            JsonObject byChallenger = new JsonObject(http[i].authorize(Http.tx("cn-a-" + i, canaryCard, "cl_term_v", 7))
+                    .body());
+            assertEquals("xgb-cluster-v3", byChallenger.getString("modelVersion"), byChallenger.encode());
+            assertTrue(byChallenger.getBoolean("canary", false), "a canary decision is marked");
+            JsonObject byChampion = new JsonObject(http[i].authorize(Http.tx("cn-b-" + i, championCard, "cl_term_v", 7))
+                    .body());
+            assertEquals("xgb-cluster-v2", byChampion.getString("modelVersion"));
+            assertFalse(byChampion.containsKey("canary"));
+        }
+        assertEquals(
+                200,
+                admin[0].post("/admin/models/canary", "application/json", "{\"share\":0}")
+                        .statusCode());
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(i, models -> models.getJsonObject("challenger").getDouble("canaryShare") == 0.0);
+            assertEquals(
+                    "xgb-cluster-v2",
+                    new JsonObject(http[i].authorize(Http.tx("cn-c-" + i, canaryCard, "cl_term_v", 7))
+                                    .body())
+                            .getString("modelVersion"),
+                    "rolled back at once");
+        }
+        assertEquals(
+                400,
+                admin[0].post("/admin/models/promote", "application/json", "{\"expectVersion\":\"xgb-other\"}")
+                        .statusCode());
+        HttpResponse<String> promoted =
+                admin[0].post("/admin/models/promote", "application/json", "{\"expectVersion\":\"xgb-cluster-v3\"}");
+        assertEquals(200, promoted.statusCode(), promoted.body());
+        for (int i = 0; i < NODES; i++) {
+            awaitModels(
+                    i,
+                    models -> models.getJsonObject("champion")
+                                    .getString("modelVersion")
+                                    .equals("xgb-cluster-v3")
+                            && models.getJsonObject("challenger") == null);
+        }
+        JsonArray changes = new JsonObject(
+                        http[1].getWithKey("/v1/risk/changes?limit=10", Http.key(nodes.keysDir(), "risk"))
+                                .body())
+                .getJsonArray("items");
+        assertEquals("promoted", changes.getJsonObject(0).getString("action"), changes.encodePrettily());
+        assertEquals("promote", changes.getJsonObject(1).getString("action"));
+        assertEquals(
+                "xgb-cluster-v3",
+                changes.getJsonObject(1).getJsonObject("after").getString("modelVersion"));
+        assertEquals(
+                "xgb-cluster-v2",
+                changes.getJsonObject(1).getJsonObject("before").getString("modelVersion"));
     }
 
     @Test

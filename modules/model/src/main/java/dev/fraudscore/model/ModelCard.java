@@ -40,7 +40,11 @@ final class ModelCard {
         StringBuilder s = new StringBuilder();
         s.append("# Model card: ").append(m.version()).append("\n\n");
         s.append("Gradient-boosted trees (XGBoost4J) scoring the probability that a card transaction is fraud.\n");
-        s.append("Written by `dev.fraudscore.model.Trainer` (`ops/train.sh`) on ")
+        s.append(
+                        m.training().containsKey("labelCutoff")
+                                ? "Retrained from the platform's audit trail by `dev.fraudscore.model.Retraining` (`ops/retrain.sh`"
+                                        + " or `POST /admin/retrain`) on "
+                                : "Written by `dev.fraudscore.model.Trainer` (`ops/train.sh`) on ")
                 .append(m.trainedAt())
                 .append(".\n\n");
         s.append("## Files\n- model: `")

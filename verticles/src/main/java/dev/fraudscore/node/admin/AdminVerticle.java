@@ -5,7 +5,11 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.ValidationException;
+import dev.fraudscore.model.FraudModel;
 import dev.fraudscore.model.ModelLoadException;
+import dev.fraudscore.model.ModelMetadata;
+import dev.fraudscore.model.Retraining;
+import dev.fraudscore.node.Migrations;
 import dev.fraudscore.node.access.Access;
 import dev.fraudscore.node.access.ApiKeys;
 import dev.fraudscore.node.access.ApiKeys.Role;
@@ -16,6 +20,8 @@ import dev.fraudscore.node.failure.Failure;
 import dev.fraudscore.node.health.Health;
 import dev.fraudscore.node.http.HttpErrors;
 import dev.fraudscore.node.http.Servers;
+import dev.fraudscore.node.retrain.RetrainJob;
+import dev.fraudscore.node.retrain.RetrainReports;
 import dev.fraudscore.node.risk.ChangeLog;
 import dev.fraudscore.node.scoring.ModelHolder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,6 +29,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +37,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -73,6 +85,7 @@ public final class AdminVerticle extends VerticleBase {
     private final PrometheusMeterRegistry registry;
     private final Health health;
     private final Pool pool;
+    private final String postgresUrl;
     private ITopic<ModelChange> changes;
     private UUID listener;
     private HttpServer server;
@@ -87,8 +100,10 @@ public final class AdminVerticle extends VerticleBase {
             HazelcastInstance hazelcast,
             PrometheusMeterRegistry registry,
             Health health,
-            Pool pool) {
+            Pool pool,
+            String postgresUrl) {
         this.pool = pool;
+        this.postgresUrl = postgresUrl;
         this.access = access;
         this.config = config;
         this.serverLimits = serverLimits;
@@ -110,12 +125,33 @@ public final class AdminVerticle extends VerticleBase {
         router.post("/admin/models/challenger").handler(ctx -> change(ctx, "challenger"));
         router.delete("/admin/models/challenger").handler(ctx -> change(ctx, "challenger-off"));
         router.post("/admin/thresholds").handler(ctx -> change(ctx, "thresholds"));
+        router.post("/admin/models/promote").handler(this::promote);
+        router.post("/admin/models/canary").handler(ctx -> change(ctx, "canary"));
+        router.get("/admin/models/comparison")
+                .handler(ctx -> comparison().onSuccess(ctx::json).onFailure(e -> HttpErrors.respond(ctx, e)));
+        router.post("/admin/retrain").handler(this::retrain);
+        router.get("/admin/retrain")
+                .handler(ctx -> ctx.json(new JsonObject().put("jobs", new JsonArray(new ArrayList<>(jobs.values())))));
+        router.get("/admin/retrain/:job").handler(ctx -> {
+            JsonObject job = jobs.get(ctx.pathParam("job"));
+            if (job == null) {
+                HttpErrors.respond(
+                        ctx,
+                        new ValidationException(
+                                "job", "unknown", "no retraining job " + ctx.pathParam("job") + " on this node"));
+            } else {
+                ctx.json(job);
+            }
+        });
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.get("/health")
                 .handler(ctx -> ctx.response()
                         .putHeader("Content-Type", "application/json")
                         .end(health.json().put("node", nodeId).encode()));
         HttpErrors.install(router, MAX_BODY_BYTES);
+        if (scoring.promotionMinFrauds() > 0) {
+            promotionTimer = vertx.setPeriodic(scoring.promotionCheckMs(), id -> promotionRule());
+        }
         changes = hazelcast.getTopic(MODEL_CHANGES);
         listener = changes.addMessageListener(this::fromCluster);
         server = vertx.createHttpServer(Servers.options(config.host(), config.port(), null, serverLimits));
@@ -124,6 +160,7 @@ public final class AdminVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        vertx.cancelTimer(promotionTimer);
         changes.removeMessageListener(listener);
         return Future.succeededFuture();
     }
@@ -141,7 +178,12 @@ public final class AdminVerticle extends VerticleBase {
         return new JsonObject()
                 .put("node", nodeId)
                 .put("champion", describe(models.champion()))
-                .put("challenger", describe(models.challenger()));
+                .put("challenger", challenger(models));
+    }
+
+    private static JsonObject challenger(ModelHolder models) {
+        JsonObject c = describe(models.challenger());
+        return c == null ? null : c.put("canaryShare", models.canary());
     }
 
     private static JsonObject describe(ModelHolder.Served s) {
@@ -166,26 +208,242 @@ public final class AdminVerticle extends VerticleBase {
             HttpErrors.respond(ctx, e);
             return;
         }
+        perform(change, actor(ctx), null).onComplete(ar -> respond(ctx, ar));
+    }
+
+    private void respond(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> ar) {
+        if (ar.succeeded()) {
+            ctx.json(ar.result());
+        } else if (ar.cause() instanceof ModelLoadException e) {
+            HttpErrors.respond(
+                    ctx,
+                    ApiError.of(
+                            Failure.MODEL_REFUSED,
+                            null,
+                            "model refused, still serving " + models.champion().version() + ": " + e.getMessage()));
+        } else {
+            HttpErrors.respond(ctx, ar.cause());
+        }
+    }
+
+    /** The retraining jobs this node ran or runs, newest last (the last {@value #JOBS_KEPT}). */
+    private final Map<String, JsonObject> jobs = new LinkedHashMap<>();
+
+    private static final int JOBS_KEPT = 20;
+
+    /**
+     * Starts a retraining from the audit trail on a worker thread ({@link RetrainJob}) and answers 202 with the job;
+     * {@code GET /admin/retrain/{job}} follows it. The new version is written under {@code scoring.modelsDir}/versions
+     * and, unless {@code loadAsChallenger} is false, loaded as the challenger on every node when it is done.
+     */
+    private void retrain(RoutingContext ctx) {
+        RetrainJob.Options options;
+        boolean load;
+        try {
+            JsonObject b = body(ctx);
+            options = new RetrainJob.Options(
+                    b.getValue("at") == null ? Instant.now() : instant(b.getValue("at"), "at"),
+                    b.getValue("horizon") == null ? null : day(b.getValue("horizon"), "horizon"),
+                    count(b, "labelDelayDays", 7, 0),
+                    count(b, "trainDays", 7, 1),
+                    count(b, "testDays", 7, 1));
+            load = !Boolean.FALSE.equals(b.getValue("loadAsChallenger"));
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
+            return;
+        }
+        String actor = actor(ctx);
+        String id = UUID.randomUUID().toString();
+        JsonObject job = new JsonObject()
+                .put("job", id)
+                .put("status", "running")
+                .put("requestedBy", actor)
+                .put("startedAt", Instant.now().toString());
+        jobs.put(id, job);
+        while (jobs.size() > JOBS_KEPT) {
+            jobs.remove(jobs.keySet().iterator().next());
+        }
+        Path championMetadata = models.champion().path();
+        Path versions = scoring.modelsDir().resolve("versions");
+        vertx.<Retraining.Report>executeBlocking(
+                        () -> {
+                            try (FraudModel champion = FraudModel.load(championMetadata)) {
+                                ModelMetadata m = champion.metadata();
+                                return RetrainJob.run(
+                                        Migrations.Jdbc.of(postgresUrl),
+                                        options,
+                                        champion,
+                                        m.reviewThreshold(),
+                                        m.declineThreshold(),
+                                        versions);
+                            }
+                        },
+                        false)
+                .compose(report -> {
+                    JsonObject r = RetrainReports.json(report);
+                    job.put("report", r);
+                    if (!load) {
+                        return Future.succeededFuture();
+                    }
+                    return perform(
+                                    new ModelChange(
+                                            "challenger",
+                                            r.getString("metadata"),
+                                            r.getString("sha256"),
+                                            Double.NaN,
+                                            Double.NaN,
+                                            nodeId),
+                                    actor,
+                                    "retrained")
+                            .mapEmpty();
+                })
+                .onComplete(ar -> {
+                    job.put("status", ar.succeeded() ? "done" : "failed")
+                            .put("finishedAt", Instant.now().toString());
+                    if (ar.failed()) {
+                        job.put("error", String.valueOf(ar.cause().getMessage()));
+                        LOG.error("retraining {} failed: {}", id, ar.cause().toString());
+                    }
+                });
+        ctx.response().setStatusCode(202);
+        ctx.json(job);
+    }
+
+    private static Instant instant(Object v, String field) {
+        try {
+            return Instant.parse((String) v);
+        } catch (RuntimeException e) {
+            throw new ValidationException(
+                    field, "iso8601", field + " must be an ISO-8601 instant, e.g. 2026-11-24T00:00:00Z");
+        }
+    }
+
+    private static LocalDate day(Object v, String field) {
+        try {
+            return LocalDate.parse((String) v);
+        } catch (RuntimeException e) {
+            throw new ValidationException(field, "date", field + " must be a date, e.g. 2018-08-08");
+        }
+    }
+
+    private static int count(JsonObject b, String field, int otherwise, int min) {
+        Object v = b.getValue(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!(v instanceof Integer i) || i < min || i > 366) {
+            throw new ValidationException(
+                    field, "range", field + " must be a whole number of days, " + min + " to 366");
+        }
+        return i;
+    }
+
+    private long promotionTimer = -1;
+    private boolean checking;
+
+    /** Champion against challenger on the labelled decisions both scored (404-free: no challenger, no figures). */
+    private Future<JsonObject> comparison() {
+        ModelHolder.Served challenger = models.challenger();
+        if (challenger == null) {
+            return Future.succeededFuture(new JsonObject().put("challenger", (String) null));
+        }
+        return ChallengerComparison.compare(
+                vertx, pool, models.champion().version(), challenger.version(), scoring.promotionMinFrauds());
+    }
+
+    /**
+     * The promotion rule, on the oldest cluster member only (one decision for the cluster): promotes the challenger
+     * once the comparison says it is better on both AP and CP@100 with enough labelled frauds.
+     */
+    private void promotionRule() {
+        if (checking
+                || models.challenger() == null
+                || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+            return;
+        }
+        checking = true;
+        String version = models.challenger().version();
+        comparison()
+                .compose(c -> {
+                    if (!c.getBoolean("promotable", false)) {
+                        return Future.succeededFuture();
+                    }
+                    LOG.warn(
+                            "promotion rule: challenger {} beats champion {} on {} labelled frauds: promoting {}",
+                            version,
+                            c.getString("champion"),
+                            c.getInteger("frauds"),
+                            c.encode());
+                    return promote("promotion-rule@" + nodeId, version).mapEmpty();
+                })
+                .onComplete(ar -> {
+                    checking = false;
+                    if (ar.failed()) {
+                        LOG.warn("promotion rule not applied: {}", ar.cause().toString());
+                    }
+                });
+    }
+
+    private static String actor(RoutingContext ctx) {
+        return ctx.<ApiKeys.Client>get(Access.CLIENT).name();
+    }
+
+    /**
+     * Applies a change here, then has every member apply it, and records it in the change log ({@code action}: null
+     * for the kind's own). Answers the models served afterwards, with {@code propagated} and {@code changeLogged}.
+     */
+    private Future<JsonObject> perform(ModelChange change, String actor, String action) {
         JsonObject before = describe();
-        vertx.executeBlocking(apply(change)).onComplete(ar -> {
-            if (ar.succeeded()) {
-                changes.publishAsync(change); // every member, this one included (which skips its own)
-                JsonObject after = describe();
-                logChange(ctx, kind, before, after)
-                        .onComplete(logged ->
-                                ctx.json(after.put("propagated", true).put("changeLogged", logged.succeeded())));
-            } else if (ar.cause() instanceof ModelLoadException e) {
-                HttpErrors.respond(
-                        ctx,
-                        ApiError.of(
-                                Failure.MODEL_REFUSED,
-                                null,
-                                "model refused, still serving "
-                                        + models.champion().version() + ": " + e.getMessage()));
-            } else {
-                HttpErrors.respond(ctx, ar.cause());
-            }
+        return vertx.executeBlocking(apply(change)).compose(applied -> {
+            changes.publishAsync(change); // every member, this one included (which skips its own)
+            JsonObject after = describe();
+            return logChange(actor, change.kind(), action, before, after)
+                    .transform(logged -> Future.succeededFuture(
+                            after.put("propagated", true).put("changeLogged", logged.succeeded())));
         });
+    }
+
+    /**
+     * The challenger becomes the champion on every node (its model file and checksum, its thresholds), and no
+     * challenger runs after it; {@code expectVersion}, when given, must be the challenger's version (a promotion
+     * decided on figures of one model never promotes another). Recorded as a {@code promote} change.
+     */
+    private void promote(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = body(ctx);
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
+            return;
+        }
+        promote(actor(ctx), body.getValue("expectVersion") instanceof String v ? v : null)
+                .onComplete(ar -> respond(ctx, ar));
+    }
+
+    /** See {@link #promote(RoutingContext)}; also what the promotion rule calls. */
+    public Future<JsonObject> promote(String actor, String expectVersion) {
+        ModelHolder.Served challenger = models.challenger();
+        if (challenger == null) {
+            return Future.failedFuture(new ValidationException("challenger", "required", "no challenger to promote"));
+        }
+        if (expectVersion != null && !expectVersion.equals(challenger.version())) {
+            return Future.failedFuture(new ValidationException(
+                    "expectVersion",
+                    "mismatch",
+                    "the challenger is " + challenger.version() + ", not " + expectVersion));
+        }
+        ModelChange toChampion = new ModelChange(
+                "champion",
+                challenger.path().toString(),
+                challenger.model().metadata().modelSha256(),
+                Double.NaN,
+                Double.NaN,
+                nodeId);
+        return perform(toChampion, actor, "promote")
+                .compose(v -> perform(
+                        new ModelChange("challenger-off", null, null, Double.NaN, Double.NaN, nodeId),
+                        actor,
+                        "promoted"));
     }
 
     /**
@@ -193,24 +451,21 @@ public final class AdminVerticle extends VerticleBase {
      * {@code champion} or {@code challenger}, the thresholds as {@code thresholds} / {@code champion}. A change the log
      * could not take stays applied; the answer says so ({@code changeLogged: false}) and the error is logged.
      */
-    private Future<Void> logChange(RoutingContext ctx, String kind, JsonObject before, JsonObject after) {
-        String part = kind.startsWith("challenger") ? "challenger" : "champion";
+    private Future<Void> logChange(String actor, String kind, String action, JsonObject before, JsonObject after) {
+        String part = kind.startsWith("challenger") || kind.equals("canary") ? "challenger" : "champion";
         String object = kind.equals("thresholds") ? "thresholds" : "model";
-        String action = kind.equals("challenger-off") ? "remove" : "change";
+        String what = action != null
+                ? action
+                : kind.equals("challenger-off") ? "remove" : kind.equals("canary") ? "canary" : "change";
         JsonObject was = before.getJsonObject(part);
         JsonObject is = after.getJsonObject(part);
         if (object.equals("thresholds")) {
             was = was == null ? null : was.getJsonObject("thresholds");
             is = is == null ? null : is.getJsonObject("thresholds");
         }
-        String actor = ctx.<ApiKeys.Client>get(Access.CLIENT).name();
-        return ChangeLog.record(pool, actor, object, part, action, was, is)
+        return ChangeLog.record(pool, actor, object, part, what, was, is)
                 .onFailure(e -> LOG.error(
-                        "{} {} by {} applied but not recorded in risk.changes: {}",
-                        object,
-                        action,
-                        actor,
-                        e.toString()));
+                        "{} {} by {} applied but not recorded in risk.changes: {}", object, what, actor, e.toString()));
     }
 
     private static JsonObject body(RoutingContext ctx) {
@@ -254,6 +509,18 @@ public final class AdminVerticle extends VerticleBase {
                     path = scoring.modelPath().toString(); // the configured model, trusted as configured
                 }
             }
+            case "canary" -> {
+                if (!(body.getValue("share") instanceof Number share)
+                        || !(share.doubleValue() >= 0 && share.doubleValue() <= 1)) {
+                    throw new ValidationException(
+                            "share", "range", "share is required: the share of cards the challenger decides, 0 to 1");
+                }
+                if (share.doubleValue() > 0 && models.challenger() == null) {
+                    throw new ValidationException(
+                            "share", "no_challenger", "no challenger runs: load one before giving it a canary share");
+                }
+                return new ModelChange(kind, null, null, Double.NaN, Double.NaN, share.doubleValue(), nodeId);
+            }
             case "thresholds" -> {
                 if (!(body.getValue("review") instanceof Number r) || !(body.getValue("decline") instanceof Number d)) {
                     throw new ValidationException("review", "required", "review and decline are required numbers");
@@ -277,6 +544,7 @@ public final class AdminVerticle extends VerticleBase {
             case "challenger" -> models.shadow(allowed(c), c.sha256());
             case "challenger-off" -> models.shadow(null, null);
             case "thresholds" -> models.setThresholds(new Thresholds(c.review(), c.decline()));
+            case "canary" -> models.setCanary(c.share());
             default -> throw new IllegalArgumentException("unknown model change " + c.kind());
         };
     }

@@ -52,7 +52,8 @@ public final class AuditRows {
         {"feature_set", "text"},
         {"reason_codes", "text[]"}, // the reasons as three arrays (V11); a record logged before holds JSON in "reasons"
         {"reason_values", "real[]"},
-        {"reason_contributions", "real[]"}
+        {"reason_contributions", "real[]"},
+        {"canary", "boolean"} // V15; a record logged before has no value here: false
     };
 
     static final int WIDTH = COLUMNS.length;
@@ -124,7 +125,8 @@ public final class AuditRows {
             array(d.reasons().stream().map(r -> real(r.value())).toList()),
             array(d.reasons().stream()
                     .map(r -> real(Math.round(r.contribution() * 1e4) / 1e4))
-                    .toList())
+                    .toList()),
+            Boolean.toString(d.canary())
         };
     }
 

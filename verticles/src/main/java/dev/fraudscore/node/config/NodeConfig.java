@@ -198,7 +198,9 @@ public record NodeConfig(
             long batchMaxWaitMs,
             int queueMaxSize,
             long timeoutMs,
-            int topReasons) {}
+            int topReasons,
+            int promotionMinFrauds,
+            long promotionCheckMs) {}
 
     /** Thresholds below zero mean "use the model's". */
     public record Decision(
@@ -392,7 +394,9 @@ public record NodeConfig(
                 s.longValue("batchMaxWaitMs", 0, 1000),
                 s.integer("queueMaxSize", batchMaxSize, 10_000_000),
                 s.longValue("timeoutMs", 1, 60_000),
-                s.integer("topReasons", 0, 10));
+                s.integer("topReasons", 0, 10),
+                s.section("promotion").integer("minFrauds", 0, 10_000_000),
+                s.section("promotion").longValue("checkIntervalMs", 1_000, 86_400_000));
 
         Settings d = Settings.of(root, "decision");
         double review = d.number("reviewThreshold");

@@ -60,7 +60,8 @@ public final class DecisionPolicy {
                 nodeId,
                 timings,
                 score.challengerScore(),
-                score.challengerVersion());
+                score.challengerVersion(),
+                score.canary());
     }
 
     private static Outcome listed(RiskLists.Entry entry) {

@@ -66,7 +66,10 @@ public final class FeaturesVerticle extends VerticleBase {
                         request.origin().countedAt(tx),
                         VelocityUpdate.windows(card.result()),
                         VelocityUpdate.windows(terminal.result()));
-                message.reply(new FeatureVector(row, request.source() == Source.HTTP));
+                message.reply(new FeatureVector(
+                        row,
+                        request.source() == Source.HTTP,
+                        FeatureVector.bucket(request.transaction().cardId())));
             } else {
                 LOG.warn(
                         "velocity update for {} failed: {}",

@@ -45,6 +45,7 @@ public final class DecisionCodec {
                                 .add(t.totalMicros()))
                 .put("cs", nan(d.challengerScore()))
                 .put("cv", d.challengerVersion())
+                .put("k", d.canary() ? true : null)
                 .encode();
     }
 
@@ -69,7 +70,8 @@ public final class DecisionCodec {
                 j.getString("n"),
                 new StageTimings(t.getLong(0), t.getLong(1), t.getLong(2), t.getLong(3)),
                 num(j.getValue("cs")),
-                j.getString("cv"));
+                j.getString("cv"),
+                j.getBoolean("k", false));
     }
 
     private static Double nan(double v) {

@@ -37,6 +37,9 @@ public final class DecisionJson {
         if (replayed) {
             json.put("replayed", true);
         }
+        if (d.canary()) {
+            json.put("canary", true); // the challenger decided: modelVersion is the challenger's
+        }
         return json;
     }
 

@@ -71,6 +71,29 @@ public final class ModelHolder {
         return challenger;
     }
 
+    private volatile double canary;
+
+    /** The share of cards (0 to 1) the challenger decides for; 0 when there is no challenger. */
+    public double canary() {
+        return challenger == null ? 0 : canary;
+    }
+
+    /**
+     * The challenger decides for this share of cards (by {@link dev.fraudscore.node.bus.FeatureVector#bucket}), the
+     * champion for the rest; 0 rolls back at once. Needs a challenger; a new challenger starts at 0.
+     */
+    public synchronized Served setCanary(double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("a canary share is between 0 and 1, was " + share);
+        }
+        if (share > 0 && challenger == null) {
+            throw new IllegalStateException("no challenger: load one before giving it a canary share");
+        }
+        canary = share;
+        LOG.info("canary: the challenger decides for {}% of cards", share * 100);
+        return challenger;
+    }
+
     /**
      * Loads a new champion (blocking); the old one keeps serving if this throws. {@code sha256}: the model file's
      * checksum the operator expects (null: the one its metadata records). Returns the new one.
@@ -88,6 +111,7 @@ public final class ModelHolder {
     public synchronized Served shadow(Path metadata, String sha256) throws ModelLoadException {
         Served next = metadata == null ? null : withOverride(checked(load(metadata, decisionConfig), sha256));
         Served old = challenger;
+        canary = 0; // a new challenger (or none) starts in shadow only
         challenger = next;
         LOG.info(
                 "challenger model {} -> {}",

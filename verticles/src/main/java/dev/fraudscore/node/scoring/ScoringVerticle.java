@@ -122,12 +122,16 @@ public final class ScoringVerticle extends VerticleBase {
         }
         ModelHolder.Served champion = model.champion();
         ModelHolder.Served challenger = model.challenger();
+        // a canary: cards whose bucket is below the share are decided by the challenger (which then needs reasons)
+        int canaryBelow = challenger == null ? 0 : (int) Math.round(model.canary() * FeatureVector.BUCKETS);
         batchSizes.record(n);
         batchesInFlight++;
         pool.executeBlocking(
                         () -> new Scored(
                                 champion.model().score(rows, config.topReasons()),
-                                challenger == null ? null : challenger.model().score(rows, 0)),
+                                challenger == null
+                                        ? null
+                                        : challenger.model().score(rows, canaryBelow > 0 ? config.topReasons() : 0)),
                         false)
                 .onComplete(ar -> {
                     batchesInFlight--;
@@ -136,6 +140,21 @@ public final class ScoringVerticle extends VerticleBase {
                         List<FraudModel.Scored> shadow = ar.result().challenger();
                         for (int i = 0; i < n; i++) {
                             FraudModel.Scored s = scored.get(i);
+                            if (batch.get(i).message().body().canaryBucket() < canaryBelow) {
+                                FraudModel.Scored c = shadow.get(i);
+                                batch.get(i)
+                                        .message()
+                                        .reply(new ScoreResult(
+                                                c.score(),
+                                                c.reasons(),
+                                                challenger.version(),
+                                                challenger.thresholds(),
+                                                n,
+                                                s.score(),
+                                                champion.version(),
+                                                true));
+                                continue;
+                            }
                             batch.get(i)
                                     .message()
                                     .reply(new ScoreResult(

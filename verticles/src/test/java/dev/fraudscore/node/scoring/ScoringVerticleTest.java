@@ -59,7 +59,7 @@ class ScoringVerticleTest {
 
     private static NodeConfig.Scoring scoring(int pool, int batchMaxSize, int queueMaxSize) {
         return new NodeConfig.Scoring(
-                1, MODEL, MODEL.getParent(), null, pool, batchMaxSize, 0, queueMaxSize, 30_000, 3);
+                1, MODEL, MODEL.getParent(), null, pool, batchMaxSize, 0, queueMaxSize, 30_000, 3, 0, 60_000);
     }
 
     private static Future<String> deploy(Vertx vertx, NodeConfig.Scoring config) {

@@ -1,0 +1,77 @@
+package dev.fraudscore.node.admin;
+
+import dev.fraudscore.model.HandbookProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Champion against challenger on live traffic: the decisions the champion made while the challenger scored them in
+ * shadow (both scores are in each audit row), with the labels that have arrived for them (none yet: genuine), each
+ * model's AUC ROC, average precision and card precision@100 per day. The promotion rule promotes the challenger when it
+ * is better on both AP and CP@100 with at least {@code minFrauds} labelled frauds among those decisions.
+ */
+final class ChallengerComparison {
+    private ChallengerComparison() {}
+
+    private static final String ROWS = "SELECT d.card_id, d.event_time, d.score, d.challenger_score, l.fraud"
+            + " FROM audit.decisions d LEFT JOIN audit.labels l"
+            + " ON l.transaction_id = d.transaction_id AND l.client = d.client"
+            + " WHERE d.model_version = $1 AND d.challenger_version = $2 AND NOT d.degraded"
+            + " AND d.score IS NOT NULL AND d.challenger_score IS NOT NULL"
+            + " ORDER BY d.event_time DESC LIMIT 2000000";
+
+    static Future<JsonObject> compare(Vertx vertx, Pool pool, String champion, String challenger, int minFrauds) {
+        return pool.preparedQuery(ROWS).execute(Tuple.of(champion, challenger)).compose(rows -> {
+            List<Row> all = new ArrayList<>();
+            rows.forEach(all::add);
+            return vertx.executeBlocking(() -> evaluate(all, champion, challenger, minFrauds), false);
+        });
+    }
+
+    private static JsonObject evaluate(List<Row> rows, String champion, String challenger, int minFrauds) {
+        List<HandbookProtocol.Row> mine = new ArrayList<>(rows.size());
+        List<HandbookProtocol.Row> theirs = new ArrayList<>(rows.size());
+        int labelled = 0;
+        for (Row r : rows) {
+            String card = r.getString(0);
+            var day =
+                    r.getOffsetDateTime(1).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+            Boolean fraud = r.getBoolean(4);
+            labelled += fraud == null ? 0 : 1;
+            int label = Boolean.TRUE.equals(fraud) ? 1 : 0;
+            mine.add(new HandbookProtocol.Row(card, day, r.getFloat(2), label));
+            theirs.add(new HandbookProtocol.Row(card, day, r.getFloat(3), label));
+        }
+        JsonObject out = new JsonObject()
+                .put("champion", champion)
+                .put("challenger", challenger)
+                .put("decisions", rows.size())
+                .put("labelled", labelled)
+                .put("minFrauds", minFrauds);
+        if (rows.isEmpty()) {
+            return out.put("frauds", 0).put("challengerBetter", false);
+        }
+        HandbookProtocol.Result a = HandbookProtocol.evaluate(mine, 100);
+        HandbookProtocol.Result b = HandbookProtocol.evaluate(theirs, 100);
+        boolean better = b.averagePrecision() > a.averagePrecision() && b.cardPrecisionAtK() > a.cardPrecisionAtK();
+        return out.put("frauds", a.frauds())
+                .put("championFigures", figures(a))
+                .put("challengerFigures", figures(b))
+                .put("challengerBetter", better)
+                .put("promotable", better && minFrauds > 0 && a.frauds() >= minFrauds);
+    }
+
+    private static JsonObject figures(HandbookProtocol.Result r) {
+        return new JsonObject()
+                .put("aucRoc", r.aucRoc())
+                .put("averagePrecision", r.averagePrecision())
+                .put("cardPrecisionAt100", r.cardPrecisionAtK());
+    }
+}
