@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,25 +30,33 @@ final class ChallengerComparison {
 
     static Future<JsonObject> compare(Vertx vertx, Pool pool, String champion, String challenger, int minFrauds) {
         return pool.preparedQuery(ROWS).execute(Tuple.of(champion, challenger)).compose(rows -> {
-            List<Row> all = new ArrayList<>();
-            rows.forEach(all::add);
+            List<Scored> all = new ArrayList<>();
+            for (Row r : rows) {
+                all.add(new Scored(
+                        r.getString(0),
+                        r.getOffsetDateTime(1)
+                                .withOffsetSameInstant(ZoneOffset.UTC)
+                                .toLocalDate(),
+                        r.getFloat(2),
+                        r.getFloat(3),
+                        r.getBoolean(4)));
+            }
             return vertx.executeBlocking(() -> evaluate(all, champion, challenger, minFrauds), false);
         });
     }
 
-    private static JsonObject evaluate(List<Row> rows, String champion, String challenger, int minFrauds) {
+    /** One decision both models scored; {@code fraud}: its label, null while none has arrived. */
+    record Scored(String card, LocalDate day, float champion, float challenger, Boolean fraud) {}
+
+    static JsonObject evaluate(List<Scored> rows, String champion, String challenger, int minFrauds) {
         List<HandbookProtocol.Row> mine = new ArrayList<>(rows.size());
         List<HandbookProtocol.Row> theirs = new ArrayList<>(rows.size());
         int labelled = 0;
-        for (Row r : rows) {
-            String card = r.getString(0);
-            var day =
-                    r.getOffsetDateTime(1).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
-            Boolean fraud = r.getBoolean(4);
-            labelled += fraud == null ? 0 : 1;
-            int label = Boolean.TRUE.equals(fraud) ? 1 : 0;
-            mine.add(new HandbookProtocol.Row(card, day, r.getFloat(2), label));
-            theirs.add(new HandbookProtocol.Row(card, day, r.getFloat(3), label));
+        for (Scored r : rows) {
+            labelled += r.fraud() == null ? 0 : 1;
+            int label = Boolean.TRUE.equals(r.fraud()) ? 1 : 0;
+            mine.add(new HandbookProtocol.Row(r.card(), r.day(), r.champion(), label));
+            theirs.add(new HandbookProtocol.Row(r.card(), r.day(), r.challenger(), label));
         }
         JsonObject out = new JsonObject()
                 .put("champion", champion)
@@ -55,8 +64,10 @@ final class ChallengerComparison {
                 .put("decisions", rows.size())
                 .put("labelled", labelled)
                 .put("minFrauds", minFrauds);
-        if (rows.isEmpty()) {
-            return out.put("frauds", 0).put("challengerBetter", false);
+        int frauds = (int) mine.stream().filter(r -> r.label() == 1).count();
+        if (frauds == 0 || frauds == mine.size()) {
+            // no figure ranks one class against the other yet
+            return out.put("frauds", frauds).put("challengerBetter", false).put("promotable", false);
         }
         HandbookProtocol.Result a = HandbookProtocol.evaluate(mine, 100);
         HandbookProtocol.Result b = HandbookProtocol.evaluate(theirs, 100);
