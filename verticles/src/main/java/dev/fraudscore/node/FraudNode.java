@@ -36,6 +36,7 @@ import dev.fraudscore.node.risk.ListsVerticle;
 import dev.fraudscore.node.risk.RiskLists;
 import dev.fraudscore.node.risk.RiskRoutes;
 import dev.fraudscore.node.risk.RiskRules;
+import dev.fraudscore.node.scoring.DriftMonitor;
 import dev.fraudscore.node.scoring.ModelHolder;
 import dev.fraudscore.node.scoring.ScoringCapacity;
 import dev.fraudscore.node.scoring.ScoringVerticle;
@@ -241,11 +242,12 @@ public final class FraudNode implements AutoCloseable {
                         vertx,
                         () -> new AlertsVerticle(c.kafka(), node),
                         c.alerts().instances()));
+        DriftMonitor drift = new DriftMonitor(registry, java.time.Clock.systemUTC());
         await(
                 t,
                 deploy(
                         vertx,
-                        () -> new ScoringVerticle(c.scoring(), holder, registry),
+                        () -> new ScoringVerticle(c.scoring(), holder, registry, drift),
                         c.scoring().instances()));
         // 0 instances: one per event loop, so that every loop has the pipeline's hops beside it (LoopRoutes)
         int loops = c.loops();
@@ -343,7 +345,8 @@ public final class FraudNode implements AutoCloseable {
                 registry,
                 health,
                 apiPool,
-                c.postgres().url());
+                c.postgres().url(),
+                drift);
         await(t, vertx.deployVerticle(admin));
         return new int[] {http.get(0).actualPort(), admin.actualPort()};
     }

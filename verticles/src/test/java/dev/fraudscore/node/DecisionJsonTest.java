@@ -7,6 +7,7 @@ import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
 import dev.fraudscore.domain.StageTimings;
 import dev.fraudscore.domain.Thresholds;
+import dev.fraudscore.node.json.DecisionCodec;
 import dev.fraudscore.node.json.DecisionJson;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -52,5 +53,29 @@ class DecisionJsonTest {
         assertEquals("scoring_unavailable", j.getString("degradedReason"));
         assertTrue(j.getBoolean("replayed"));
         assertDoesNotThrow(j::encode);
+    }
+
+    @Test
+    void aCanaryDecisionIsMarkedAndSurvivesTheCompactCodecAsAChampionsDoes() {
+        Decision champion = decision(0.2, false);
+        Decision canary = new Decision(
+                "t2",
+                Outcome.APPROVE,
+                0.1,
+                List.of(),
+                "xgb-challenger",
+                new Thresholds(0.5, 0.9),
+                false,
+                null,
+                Instant.parse("2026-11-21T10:00:00Z"),
+                "node-a",
+                new StageTimings(1, 2, 3, 6),
+                0.3,
+                "xgb-1",
+                true);
+        assertEquals(champion, DecisionCodec.decode(DecisionCodec.encode(champion)));
+        assertEquals(canary, DecisionCodec.decode(DecisionCodec.encode(canary)));
+        assertTrue(DecisionJson.decision(canary, false, 1).getBoolean("canary"));
+        assertFalse(DecisionJson.decision(champion, false, 1).containsKey("canary"));
     }
 }

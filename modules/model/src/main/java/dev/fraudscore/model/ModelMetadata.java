@@ -23,7 +23,29 @@ public record ModelMetadata(
         String trainedAt,
         Map<String, Object> training,
         Map<String, Object> params,
-        Map<String, Double> metrics) {
+        Map<String, Double> metrics,
+        Map<String, Object> reference) {
+
+    /** The training set's distributions (drift alarms), or null for a model written before they were kept. */
+    public DriftReference driftReference() {
+        return DriftReference.fromMap(reference);
+    }
+
+    /** The same metadata with a drift reference. */
+    public ModelMetadata withReference(DriftReference r) {
+        return new ModelMetadata(
+                version,
+                modelFile,
+                modelSha256,
+                features,
+                reviewThreshold,
+                declineThreshold,
+                trainedAt,
+                training,
+                params,
+                metrics,
+                r.toMap());
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

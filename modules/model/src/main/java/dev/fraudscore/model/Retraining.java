@@ -132,6 +132,9 @@ public final class Retraining {
         Booster booster = train(train, params, best.trees());
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         byte[] bytes = booster.toByteArray("ubj");
+        Trainer.Dataset trainSet = Trainer.Dataset.of(train);
+        DriftReference reference = DriftReference.of(
+                Feature.names(), trainSet.matrix(), trainSet.size(), Feature.COUNT, Trainer.predict(booster, train));
         List<HandbookProtocol.Row> testRows = protocolRows(booster, train, test, samples, labelDelayDays);
         booster.dispose();
         HandbookProtocol.Result mine = HandbookProtocol.evaluate(testRows, 100);
@@ -183,7 +186,8 @@ public final class Retraining {
                 Instant.now().toString(),
                 training,
                 params,
-                metrics);
+                metrics,
+                reference.toMap());
         Path dir = versions.resolve(version);
         Files.createDirectories(dir);
         Files.write(dir.resolve(Trainer.MODEL_FILE), bytes);

@@ -86,6 +86,8 @@ public final class Trainer {
         Booster booster = train(train, params, o.trees());
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         byte[] bytes = booster.toByteArray("ubj");
+        DriftReference reference = DriftReference.of(
+                Feature.names(), train.matrix(), train.size(), Feature.COUNT, predict(booster, replay.train));
         float[] scores = predict(booster, replay.test);
         booster.dispose();
 
@@ -118,7 +120,8 @@ public final class Trainer {
                 Instant.now().toString(),
                 training,
                 params,
-                metrics);
+                metrics,
+                reference.toMap());
         Files.createDirectories(o.out());
         Files.write(o.out().resolve(MODEL_FILE), bytes);
         meta.write(o.out().resolve(METADATA_FILE));

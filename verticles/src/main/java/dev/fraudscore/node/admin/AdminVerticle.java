@@ -23,6 +23,7 @@ import dev.fraudscore.node.http.Servers;
 import dev.fraudscore.node.retrain.RetrainJob;
 import dev.fraudscore.node.retrain.RetrainReports;
 import dev.fraudscore.node.risk.ChangeLog;
+import dev.fraudscore.node.scoring.DriftMonitor;
 import dev.fraudscore.node.scoring.ModelHolder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -86,6 +87,7 @@ public final class AdminVerticle extends VerticleBase {
     private final Health health;
     private final Pool pool;
     private final String postgresUrl;
+    private final DriftMonitor drift;
     private ITopic<ModelChange> changes;
     private UUID listener;
     private HttpServer server;
@@ -101,7 +103,9 @@ public final class AdminVerticle extends VerticleBase {
             PrometheusMeterRegistry registry,
             Health health,
             Pool pool,
-            String postgresUrl) {
+            String postgresUrl,
+            DriftMonitor drift) {
+        this.drift = drift;
         this.pool = pool;
         this.postgresUrl = postgresUrl;
         this.access = access;
@@ -129,6 +133,7 @@ public final class AdminVerticle extends VerticleBase {
         router.post("/admin/models/canary").handler(ctx -> change(ctx, "canary"));
         router.get("/admin/models/comparison")
                 .handler(ctx -> comparison().onSuccess(ctx::json).onFailure(e -> HttpErrors.respond(ctx, e)));
+        router.get("/admin/drift").handler(ctx -> ctx.json(drift.report()));
         router.post("/admin/retrain").handler(this::retrain);
         router.get("/admin/retrain")
                 .handler(ctx -> ctx.json(new JsonObject().put("jobs", new JsonArray(new ArrayList<>(jobs.values())))));
@@ -246,7 +251,8 @@ public final class AdminVerticle extends VerticleBase {
                     b.getValue("horizon") == null ? null : day(b.getValue("horizon"), "horizon"),
                     count(b, "labelDelayDays", 7, 0),
                     count(b, "trainDays", 7, 1),
-                    count(b, "testDays", 7, 1));
+                    count(b, "testDays", 7, 1),
+                    count(b, "gapDays", count(b, "labelDelayDays", 7, 0), 0));
             load = !Boolean.FALSE.equals(b.getValue("loadAsChallenger"));
         } catch (ValidationException e) {
             HttpErrors.respond(ctx, e);

@@ -10,7 +10,12 @@ public record FeatureVector(float[] values, boolean interactive, int canaryBucke
     /** Buckets a card falls in: a canary share s takes the cards of buckets below s x {@value}. */
     public static final int BUCKETS = 10_000;
 
-    /** A row with no card (probes): never in a canary. */
+    /** Whether the row is a transaction's (a probe's has no card, bucket {@link #BUCKETS}). */
+    public boolean fromTransaction() {
+        return canaryBucket < BUCKETS;
+    }
+
+    /** A row with no card (probes): never in a canary, never counted as traffic. */
     public FeatureVector(float[] values, boolean interactive) {
         this(values, interactive, BUCKETS);
     }

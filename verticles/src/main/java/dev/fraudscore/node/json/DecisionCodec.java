@@ -45,7 +45,7 @@ public final class DecisionCodec {
                                 .add(t.totalMicros()))
                 .put("cs", nan(d.challengerScore()))
                 .put("cv", d.challengerVersion())
-                .put("k", d.canary() ? true : null)
+                .put("k", d.canary() ? Boolean.TRUE : null)
                 .encode();
     }
 
@@ -71,7 +71,7 @@ public final class DecisionCodec {
                 new StageTimings(t.getLong(0), t.getLong(1), t.getLong(2), t.getLong(3)),
                 num(j.getValue("cs")),
                 j.getString("cv"),
-                j.getBoolean("k", false));
+                Boolean.TRUE.equals(j.getValue("k")));
     }
 
     private static Double nan(double v) {

@@ -22,13 +22,21 @@ public final class RetrainJob {
 
     /**
      * {@code cutoff}: labels recorded after it are not used; {@code horizon}: the first day not all labelled (null:
-     * from the data and the delay); {@code trainDays}, {@code testDays}: lengths of the splits.
+     * from the data and the delay); {@code trainDays}, {@code testDays}: lengths of the splits; {@code gapDays}: days
+     * left out between training and test (0: the model is trained up to its test days, the freshest it can be).
      */
-    public record Options(Instant cutoff, LocalDate horizon, int labelDelayDays, int trainDays, int testDays) {
+    public record Options(
+            Instant cutoff, LocalDate horizon, int labelDelayDays, int trainDays, int testDays, int gapDays) {
         public Options {
-            if (labelDelayDays < 0 || trainDays < 1 || testDays < 1) {
-                throw new IllegalArgumentException("labelDelayDays >= 0, trainDays >= 1 and testDays >= 1");
+            if (labelDelayDays < 0 || trainDays < 1 || testDays < 1 || gapDays < 0) {
+                throw new IllegalArgumentException(
+                        "labelDelayDays >= 0, trainDays >= 1, testDays >= 1 and gapDays >= 0");
             }
+        }
+
+        /** Days between the training days and the test days: the label delay, as in the handbook's protocol. */
+        public Options(Instant cutoff, LocalDate horizon, int labelDelayDays, int trainDays, int testDays) {
+            this(cutoff, horizon, labelDelayDays, trainDays, testDays, labelDelayDays);
         }
     }
 
@@ -38,8 +46,7 @@ public final class RetrainJob {
         try (Connection c = jdbc.connect()) {
             LocalDate horizon =
                     o.horizon() != null ? o.horizon() : AuditTrainingSet.horizon(c, o.cutoff(), o.labelDelayDays());
-            Retraining.Ranges ranges =
-                    Retraining.Ranges.before(horizon, o.trainDays(), o.labelDelayDays(), o.testDays());
+            Retraining.Ranges ranges = Retraining.Ranges.before(horizon, o.trainDays(), o.gapDays(), o.testDays());
             List<HandbookReplay.Sample> rows = AuditTrainingSet.load(c, ranges.from(), ranges.testTo(), o.cutoff());
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("dataset", "audit.decisions (stored feature values) + audit.label_history");

@@ -30,6 +30,7 @@ public final class RetrainTool {
         o.put("label-delay-days", "7");
         o.put("train-days", "7");
         o.put("test-days", "7");
+        o.put("gap-days", ""); // empty: the label delay
         o.put("champion", "models/fraud-model.json");
         o.put("out", "models/versions");
         for (int i = 0; i < args.length; i += 2) {
@@ -47,7 +48,10 @@ public final class RetrainTool {
                 o.get("horizon").isBlank() ? null : LocalDate.parse(o.get("horizon")),
                 Integer.parseInt(o.get("label-delay-days")),
                 Integer.parseInt(o.get("train-days")),
-                Integer.parseInt(o.get("test-days")));
+                Integer.parseInt(o.get("test-days")),
+                o.get("gap-days").isBlank()
+                        ? Integer.parseInt(o.get("label-delay-days"))
+                        : Integer.parseInt(o.get("gap-days")));
         Retraining.Report r = RetrainJob.run(
                 Migrations.Jdbc.of(o.get("postgres")),
                 options,

@@ -49,7 +49,15 @@ public final class ScoringVerticle extends VerticleBase {
     private int batchesInFlight;
     private long timerId = -1;
 
+    private final DriftMonitor drift;
+
     public ScoringVerticle(NodeConfig.Scoring config, ModelHolder model, MeterRegistry registry) {
+        this(config, model, registry, null);
+    }
+
+    /** {@code drift}: where the champion's scored rows are counted for drift alarms (null: nowhere). */
+    public ScoringVerticle(NodeConfig.Scoring config, ModelHolder model, MeterRegistry registry, DriftMonitor drift) {
+        this.drift = drift;
         this.config = config;
         this.model = model;
         this.batchSizes = DistributionSummary.builder("fraud.scoring.batch.size")
@@ -140,6 +148,9 @@ public final class ScoringVerticle extends VerticleBase {
                         List<FraudModel.Scored> shadow = ar.result().challenger();
                         for (int i = 0; i < n; i++) {
                             FraudModel.Scored s = scored.get(i);
+                            if (drift != null && batch.get(i).message().body().fromTransaction()) {
+                                drift.record(champion, rows.get(i), s.score()); // health probes are not traffic
+                            }
                             if (batch.get(i).message().body().canaryBucket() < canaryBelow) {
                                 FraudModel.Scored c = shadow.get(i);
                                 batch.get(i)
