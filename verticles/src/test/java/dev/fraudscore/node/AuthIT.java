@@ -99,6 +99,12 @@ class AuthIT {
         assertEquals(403, wrongRole.statusCode(), wrongRole.body());
         assertEquals("forbidden", new JsonObject(wrongRole.body()).getString("rule"));
         assertEquals(200, check(Http.key(keys, "decide"), "auth-4").statusCode());
+        // a label finds its transaction in the audit trail, written asynchronously just after the answer
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'auth-4'");
 
         String label = new JsonObject()
                 .put("transactionId", "auth-4")

@@ -1,6 +1,8 @@
 package dev.fraudscore.node.retrain;
 
 import dev.fraudscore.model.FraudModel;
+import dev.fraudscore.model.HandbookCsv;
+import dev.fraudscore.model.HandbookData;
 import dev.fraudscore.model.HandbookProtocol;
 import dev.fraudscore.model.HandbookReplay;
 import dev.fraudscore.model.Retraining;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +26,8 @@ import java.util.Set;
  * a model is retrained from the audit trail with what was known then (labels arrive {@code delay} days after their
  * transactions, so the rows before T - delay, all labelled), and then it and the fixed served model are scored on the
  * week it would have decided, [T, T + 7), with the handbook protocol (cards already known compromised removed: a
- * fraud is known delay + 1 days after its day). Prints one line per week and writes the table as markdown.
+ * fraud is known delay + 1 days after its day), against the dataset's own labels (the platform never received the
+ * last week's: they would arrive after the replay ends). Prints one line per week and writes the table as markdown.
  *
  * <pre>RetrainExperiment --postgres postgresql://postgres@127.0.0.1:15432/postgres --first 2018-07-18 --weeks 3
  *   --champion models/fraud-model.json --out models/versions --report docs/retraining.md</pre>
@@ -35,7 +39,7 @@ public final class RetrainExperiment {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("postgres", "postgresql://postgres@127.0.0.1:15432/postgres");
         o.put("first", "2018-07-18");
-        o.put("weeks", "3");
+        o.put("weeks", "4");
         o.put("label-delay-days", "7");
         o.put("train-days", "14");
         o.put("test-days", "3");
@@ -44,6 +48,8 @@ public final class RetrainExperiment {
         o.put("out", "models/versions");
         o.put("report", "docs/retraining.md");
         o.put("card", "models/MODEL_CARD.md"); // the served model's card gets the table too
+        o.put("data", ""); // the dataset replayed (ground truth for scoring the test weeks); empty: the handbook's
+        o.put("prefix", "hb"); // the replay's transaction id prefix
         for (int i = 0; i < args.length; i += 2) {
             String key = args[i].startsWith("--") ? args[i].substring(2) : "";
             if (!o.containsKey(key) || i + 1 >= args.length) {
@@ -61,6 +67,18 @@ public final class RetrainExperiment {
         int apWins = 0;
         int cpWins = 0;
         int weeks = Integer.parseInt(o.get("weeks"));
+        // the test weeks are scored against the dataset's own labels: the replay feeds a label back 7 days after its
+        // transaction, so the last week's labels never reached the platform (training only ever reads the platform's)
+        Map<String, Integer> truth = new HashMap<>();
+        LocalDate from = LocalDate.parse(o.get("first")).minusDays(5L * 7);
+        LocalDate to = LocalDate.parse(o.get("first")).plusDays(7L * weeks);
+        HandbookData data = HandbookData.resolve(o.get("data").isBlank() ? Map.of() : Map.of("data", o.get("data")));
+        HandbookCsv.forEach(data.file(), r -> {
+            LocalDate day = r.timestamp().withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+            if (!day.isBefore(from) && day.isBefore(to)) {
+                truth.put(o.get("prefix") + "-" + r.transactionId(), r.fraud());
+            }
+        });
         Path lastCard = null;
         try (FraudModel fixed = FraudModel.load(Path.of(o.get("champion")))) {
             for (int w = 0; w < weeks; w++) {
@@ -84,7 +102,16 @@ public final class RetrainExperiment {
                 }
                 List<HandbookReplay.Sample> week = new ArrayList<>();
                 Map<LocalDate, Set<String>> fraudCardsByDay = new HashMap<>();
-                for (HandbookReplay.Sample s : rows) {
+                for (HandbookReplay.Sample recorded : rows) {
+                    Integer label = truth.get(recorded.transactionId());
+                    HandbookReplay.Sample s = label == null
+                            ? recorded
+                            : new HandbookReplay.Sample(
+                                    recorded.transactionId(),
+                                    recorded.card(),
+                                    recorded.day(),
+                                    recorded.features(),
+                                    label);
                     if (!s.day().isBefore(t)) {
                         week.add(s);
                     } else if (s.label() == 1) {
