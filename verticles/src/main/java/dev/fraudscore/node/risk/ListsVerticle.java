@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this node's {@link RiskLists} and {@link RiskRules} equal to what is in force in PostgreSQL (list entries,
  * the newest version of every rule): loaded at start, again whenever
- * any node announces a change on the Hazelcast topic {@value #TOPIC} (every member hears it at once), and every
- * {@value #REFRESH_MS} ms (expiries, and a change announced while this node was away). Loads never overlap: a change
- * announced during a load starts one more.
+ * any node announces a change on the Hazelcast topic {@value #TOPIC} (every member hears it at once), and when a
+ * check every {@value #REFRESH_MS} ms finds a change in {@code risk.changes} it has not loaded (one announced while
+ * this node was away; every change of an entry or a rule is written there in its own transaction). An expired entry
+ * stops matching at its expiry without a reload. Loads never overlap: a change announced during a load starts one
+ * more. The index of the entries is built on a worker thread: 100,000 entries take longer than an event loop may.
  */
 public final class ListsVerticle extends VerticleBase {
     public static final String TOPIC = "fraud.risk.changes";
@@ -77,7 +79,7 @@ public final class ListsVerticle extends VerticleBase {
         rules.onTrip(rule -> context.runOnContext(v -> guard(rule)));
         topic = hazelcast.getTopic(TOPIC);
         listener = topic.addMessageListener(m -> context.runOnContext(v -> load()));
-        vertx.setPeriodic(REFRESH_MS, id -> load());
+        vertx.setPeriodic(REFRESH_MS, id -> refreshIfChanged());
         // the expression compiler's first use loads and initialises it (hundreds of ms): before any rule arrives
         return vertx.executeBlocking(() -> RiskRules.compile("true")).compose(v -> reload());
     }
@@ -86,6 +88,21 @@ public final class ListsVerticle extends VerticleBase {
     public Future<?> stop() {
         topic.removeMessageListener(listener);
         return pool.close();
+    }
+
+    /** The newest change loaded (-1: none yet, or the last load failed). */
+    private long loadedChange = -1;
+
+    private void refreshIfChanged() {
+        pool.query("SELECT coalesce(max(id), 0) FROM risk.changes")
+                .execute()
+                .onSuccess(rows -> {
+                    if (rows.iterator().next().getLong(0) != loadedChange) {
+                        load();
+                    }
+                })
+                .onFailure(e -> LOG.warn(
+                        "risk changes not checked ({}); the lists and rules loaded last stay in force", e.toString()));
     }
 
     private void load() {
@@ -100,6 +117,10 @@ public final class ListsVerticle extends VerticleBase {
     private Future<Void> reload() {
         loading = true;
         again = false;
+        // read before the rows: a change committed in between is loaded again at the next check, never missed
+        Future<Long> latest = pool.query("SELECT coalesce(max(id), 0) FROM risk.changes")
+                .execute()
+                .map(rows -> rows.iterator().next().getLong(0));
         Future<Void> ruleVersions = pool.query(RULES).execute().compose(rows -> {
             List<RiskRules.Rule> versions = new ArrayList<>(rows.size());
             for (Row r : rows) {
@@ -120,24 +141,27 @@ public final class ListsVerticle extends VerticleBase {
                 return (Void) null;
             });
         });
-        return pool.query(LOAD)
-                .execute()
-                .map(rows -> {
-                    List<Entry> entries = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        OffsetDateTime expires = r.getOffsetDateTime("expires_at");
-                        entries.add(new Entry(
-                                r.getLong("id"),
-                                ListType.valueOf(r.getString("list").toUpperCase(Locale.ROOT)),
-                                Kind.valueOf(r.getString("kind").toUpperCase(Locale.ROOT)),
-                                r.getString("value"),
-                                r.getString("reason"),
-                                expires == null ? null : expires.toInstant()));
-                    }
-                    lists.replace(entries);
-                    return (Void) null;
-                })
-                .compose(v -> ruleVersions)
+        return latest.compose(change -> pool.query(LOAD)
+                        .execute()
+                        .compose(rows -> vertx.executeBlocking(() -> {
+                            List<Entry> entries = new ArrayList<>(rows.size());
+                            for (Row r : rows) {
+                                OffsetDateTime expires = r.getOffsetDateTime("expires_at");
+                                entries.add(new Entry(
+                                        r.getLong("id"),
+                                        ListType.valueOf(r.getString("list").toUpperCase(Locale.ROOT)),
+                                        Kind.valueOf(r.getString("kind").toUpperCase(Locale.ROOT)),
+                                        r.getString("value"),
+                                        r.getString("reason"),
+                                        expires == null ? null : expires.toInstant()));
+                            }
+                            lists.replace(entries);
+                            return (Void) null;
+                        }))
+                        .compose(v -> ruleVersions)
+                        .onComplete(ar -> {
+                            loadedChange = ar.succeeded() ? change : -1;
+                        }))
                 .onComplete(ar -> {
                     loading = false;
                     if (again) {
