@@ -33,7 +33,9 @@ public final class AuditTrainingSet {
             + "   AND (h.client = d.client OR (h.client = 'unscoped' AND h.card_id = d.card_id))"
             + "   AND h.changed_at <= ? ORDER BY h.id DESC LIMIT 1) AS fraud"
             + " FROM audit.decisions d JOIN audit.feature_sets s ON s.key = d.feature_set"
-            + " WHERE d.event_time >= ? AND d.event_time < ? AND NOT d.degraded AND d.feature_values IS NOT NULL";
+            + " WHERE d.event_time >= ? AND d.event_time < ? AND NOT d.degraded AND d.feature_values IS NOT NULL"
+            // one order, so that the same history always trains the same model
+            + " ORDER BY d.event_time, d.transaction_id, d.client";
 
     /** The decisions of the event days {@code [from, to)} (UTC) with their labels as known at {@code cutoff}. */
     public static List<HandbookReplay.Sample> load(Connection c, LocalDate from, LocalDate to, Instant cutoff)
