@@ -102,7 +102,11 @@ class RetrainIT {
                 "a bad option names its field");
 
         JsonObject job = runJob(
-                new JsonObject().put("labelDelayDays", 1).put("trainDays", 4).put("testDays", 3));
+                new JsonObject().put("labelDelayDays", 1).put("trainDays", 4).put("testDays", 3), () -> {
+                    HttpResponse<String> second = it.ops().post("/admin/retrain", "application/json", "{}");
+                    assertEquals(409, second.statusCode(), "one job at a time: " + second.body());
+                    assertEquals("retrain_running", new JsonObject(second.body()).getString("rule"));
+                });
         assertEquals("done", job.getString("status"), job.encode());
         JsonObject report = job.getJsonObject("report");
         JsonObject training = report.getJsonObject("training");
@@ -160,9 +164,18 @@ class RetrainIT {
         assertFalse(comparison.getBoolean("promotable"), "the default rule needs 200 labelled frauds");
     }
 
+    private interface WhileRunning {
+        void check() throws Exception;
+    }
+
     private static JsonObject runJob(JsonObject body) throws Exception {
+        return runJob(body, () -> {});
+    }
+
+    private static JsonObject runJob(JsonObject body, WhileRunning whileRunning) throws Exception {
         HttpResponse<String> started = it.ops().post("/admin/retrain", "application/json", body.encode());
         assertEquals(202, started.statusCode(), started.body());
+        whileRunning.check();
         String id = new JsonObject(started.body()).getString("job");
         return Await.value(
                 () -> {

@@ -258,6 +258,16 @@ public final class AdminVerticle extends VerticleBase {
             HttpErrors.respond(ctx, e);
             return;
         }
+        // one at a time: a retraining takes the worker threads' CPU from the scoring of live decisions
+        for (JsonObject running : jobs.values()) {
+            if (running.getString("status").equals("running")) {
+                HttpErrors.respond(
+                        ctx,
+                        Failure.RETRAIN_RUNNING.exception(
+                                "retraining job " + running.getString("job") + " is still running on this node"));
+                return;
+            }
+        }
         String actor = actor(ctx);
         String id = UUID.randomUUID().toString();
         JsonObject job = new JsonObject()

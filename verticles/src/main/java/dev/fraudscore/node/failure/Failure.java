@@ -29,6 +29,7 @@ public enum Failure {
     CASE_HELD(4094, 409, "case_held", false, "id"),
     CASE_STATE(4095, 409, "case_state", false, "id"),
     LIST_ENTRY_EXISTS(4096, 409, "list_entry_exists", false, "value"),
+    RETRAIN_RUNNING(4097, 409, "retrain_running", true, "job"),
     BODY_TOO_LARGE(4130, 413, "max_size", false, "body"),
     MEDIA_TYPE(4150, 415, "media_type", false, "Content-Type"),
     MODEL_REFUSED(4220, 422, "model_refused", false, "path"),
