@@ -398,6 +398,19 @@ class AnalystApiIT {
                 first.ops()
                         .post("/admin/thresholds", "application/json", "{\"review\":0.0,\"decline\":1.0}")
                         .statusCode());
+        assertEquals(
+                200,
+                first.http()
+                        .replaying()
+                        .authorize(tx("rs-1", "card_rs", "term_rs", 70, Instant.now()))
+                        .statusCode());
+        // a first connection starts with the newest alerts on record: rs-1 once its audit row is written (had the
+        // stream opened first, the alert could be published before the stream's subscription was in place)
+        first.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = 'rs-1'");
         HttpClient client = HttpClient.newHttpClient();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         client.sendAsync(
@@ -406,12 +419,6 @@ class AnalystApiIT {
                         .header("Authorization", "Bearer " + analystKey)
                         .build(),
                 HttpResponse.BodyHandlers.fromLineSubscriber(new Lines(lines)));
-        assertEquals(
-                200,
-                first.http()
-                        .replaying()
-                        .authorize(tx("rs-1", "card_rs", "term_rs", 70, Instant.now()))
-                        .statusCode());
         String[] seen = nextAlert(lines, "rs-1");
         first.close();
 
