@@ -4,7 +4,6 @@ import dev.fraudscore.features.Feature;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,14 +35,7 @@ public final class AddDriftReference {
                         LocalDate.parse(test[0]),
                         LocalDate.parse(test[1]));
                 Trainer.Dataset rows = Trainer.Dataset.of(replay.train);
-                List<float[]> features = replay.train.stream()
-                        .map(HandbookReplay.Sample::features)
-                        .toList();
-                List<FraudModel.Scored> scored = model.score(features, 0);
-                float[] scores = new float[scored.size()];
-                for (int i = 0; i < scores.length; i++) {
-                    scores[i] = scored.get(i).score();
-                }
+                float[] scores = Retraining.scores(model, replay.train);
                 DriftReference r =
                         DriftReference.of(Feature.names(), rows.matrix(), rows.size(), Feature.COUNT, scores);
                 m.withReference(r).write(metadata);

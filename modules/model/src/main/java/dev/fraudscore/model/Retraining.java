@@ -251,16 +251,21 @@ public final class Retraining {
             List<HandbookReplay.Sample> all,
             int delay)
             throws XGBoostError {
-        List<float[]> rows = new ArrayList<>(test.size());
-        for (HandbookReplay.Sample s : test) {
-            rows.add(s.features());
+        return protocol(scores(model, test), train, test, all, delay);
+    }
+
+    /** A served model's scores of the rows, in their order. */
+    public static float[] scores(FraudModel model, List<HandbookReplay.Sample> rows) throws XGBoostError {
+        List<float[]> features = new ArrayList<>(rows.size());
+        for (HandbookReplay.Sample s : rows) {
+            features.add(s.features());
         }
-        List<FraudModel.Scored> scored = model.score(rows, 0);
+        List<FraudModel.Scored> scored = model.score(features, 0);
         float[] scores = new float[scored.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = scored.get(i).score();
         }
-        return protocol(scores, train, test, all, delay);
+        return scores;
     }
 
     /** The test rows scored, without the cards already known compromised (handbook protocol). */

@@ -364,7 +364,11 @@ public final class AdminVerticle extends VerticleBase {
             return Future.succeededFuture(new JsonObject().put("challenger", (String) null));
         }
         return ChallengerComparison.compare(
-                vertx, pool, models.champion().version(), challenger.version(), scoring.promotionMinFrauds());
+                vertx,
+                Migrations.Jdbc.of(postgresUrl),
+                models.champion().version(),
+                challenger.version(),
+                scoring.promotionMinFrauds());
     }
 
     /**

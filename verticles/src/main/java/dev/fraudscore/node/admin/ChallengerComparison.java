@@ -1,13 +1,15 @@
 package dev.fraudscore.node.admin;
 
 import dev.fraudscore.model.HandbookProtocol;
+import dev.fraudscore.node.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,25 +26,45 @@ final class ChallengerComparison {
     private static final String ROWS = "SELECT d.card_id, d.event_time, d.score, d.challenger_score, l.fraud"
             + " FROM audit.decisions d LEFT JOIN audit.labels l"
             + " ON l.transaction_id = d.transaction_id AND l.client = d.client"
-            + " WHERE d.model_version = $1 AND d.challenger_version = $2 AND NOT d.degraded"
+            + " WHERE d.model_version = ? AND d.challenger_version = ? AND NOT d.degraded"
             + " AND d.score IS NOT NULL AND d.challenger_score IS NOT NULL"
-            + " ORDER BY d.event_time DESC LIMIT 2000000";
+            + " ORDER BY d.event_time DESC LIMIT 1000000";
 
-    static Future<JsonObject> compare(Vertx vertx, Pool pool, String champion, String challenger, int minFrauds) {
-        return pool.preparedQuery(ROWS).execute(Tuple.of(champion, challenger)).compose(rows -> {
-            List<Scored> all = new ArrayList<>();
-            for (Row r : rows) {
-                all.add(new Scored(
-                        r.getString(0),
-                        r.getOffsetDateTime(1)
-                                .withOffsetSameInstant(ZoneOffset.UTC)
-                                .toLocalDate(),
-                        r.getFloat(2),
-                        r.getFloat(3),
-                        r.getBoolean(4)));
-            }
-            return vertx.executeBlocking(() -> evaluate(all, champion, challenger, minFrauds), false);
-        });
+    /**
+     * Reads the decisions (up to the newest million) and computes the figures on a worker thread: a challenger that
+     * shadowed a busy week has hundreds of thousands of rows, too many to decode on an event loop.
+     */
+    static Future<JsonObject> compare(
+            Vertx vertx, Migrations.Jdbc jdbc, String champion, String challenger, int minFrauds) {
+        return vertx.executeBlocking(
+                () -> {
+                    List<Scored> all = new ArrayList<>();
+                    try (Connection c = jdbc.connect()) {
+                        c.setAutoCommit(false); // a cursor: the rows arrive in batches
+                        try (PreparedStatement ps = c.prepareStatement(ROWS)) {
+                            ps.setFetchSize(10_000);
+                            ps.setString(1, champion);
+                            ps.setString(2, challenger);
+                            try (ResultSet r = ps.executeQuery()) {
+                                while (r.next()) {
+                                    Object fraud = r.getObject(5);
+                                    all.add(new Scored(
+                                            r.getString(1),
+                                            r.getObject(2, OffsetDateTime.class)
+                                                    .withOffsetSameInstant(ZoneOffset.UTC)
+                                                    .toLocalDate(),
+                                            r.getFloat(3),
+                                            r.getFloat(4),
+                                            (Boolean) fraud));
+                                }
+                            }
+                        } finally {
+                            c.commit();
+                        }
+                    }
+                    return evaluate(all, champion, challenger, minFrauds);
+                },
+                false);
     }
 
     /** One decision both models scored; {@code fraud}: its label, null while none has arrived. */

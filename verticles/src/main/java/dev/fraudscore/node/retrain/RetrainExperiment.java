@@ -185,15 +185,11 @@ public final class RetrainExperiment {
     private static HandbookProtocol.Result evaluate(
             FraudModel model, List<HandbookReplay.Sample> week, Map<LocalDate, Set<String>> known, int delay)
             throws Exception {
-        List<float[]> features = new ArrayList<>(week.size());
-        for (HandbookReplay.Sample s : week) {
-            features.add(s.features());
-        }
-        List<FraudModel.Scored> scored = model.score(features, 0);
+        float[] scores = Retraining.scores(model, week);
         List<HandbookProtocol.Row> rows = new ArrayList<>(week.size());
         for (int i = 0; i < week.size(); i++) {
             HandbookReplay.Sample s = week.get(i);
-            rows.add(new HandbookProtocol.Row(s.card(), s.day(), scored.get(i).score(), s.label()));
+            rows.add(new HandbookProtocol.Row(s.card(), s.day(), scores[i], s.label()));
         }
         // cards whose fraud was known before the week's first look-back day, then day by day (the protocol's walk)
         LocalDate firstLookBack = week.stream()

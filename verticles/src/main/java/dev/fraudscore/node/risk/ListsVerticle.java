@@ -41,6 +41,7 @@ public final class ListsVerticle extends VerticleBase {
     private static final String RULES = "SELECT DISTINCT ON (name) name, version, expression, action, reason_code,"
             + " priority, state FROM risk.rules ORDER BY name, version DESC";
 
+    private static final String NEWEST_CHANGE = "SELECT coalesce(max(id), 0) FROM risk.changes";
     private static final String LOAD = "SELECT id, list, kind, value, reason, expires_at FROM risk.list_entries"
             + " WHERE removed_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
 
@@ -94,7 +95,7 @@ public final class ListsVerticle extends VerticleBase {
     private long loadedChange = -1;
 
     private void refreshIfChanged() {
-        pool.query("SELECT coalesce(max(id), 0) FROM risk.changes")
+        pool.query(NEWEST_CHANGE)
                 .execute()
                 .onSuccess(rows -> {
                     if (rows.iterator().next().getLong(0) != loadedChange) {
@@ -118,7 +119,7 @@ public final class ListsVerticle extends VerticleBase {
         loading = true;
         again = false;
         // read before the rows: a change committed in between is loaded again at the next check, never missed
-        Future<Long> latest = pool.query("SELECT coalesce(max(id), 0) FROM risk.changes")
+        Future<Long> latest = pool.query(NEWEST_CHANGE)
                 .execute()
                 .map(rows -> rows.iterator().next().getLong(0));
         Future<Void> ruleVersions = pool.query(RULES).execute().compose(rows -> {

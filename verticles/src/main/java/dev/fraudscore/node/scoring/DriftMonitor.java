@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,11 +32,13 @@ public final class DriftMonitor {
     private static final class Window {
         final String version;
         final DriftReference reference;
-        final LocalDate day;
+        /** The UTC day, as days since the epoch. */
+        final long day;
+
         final AtomicLongArray[] counts;
         final List<Meter> gauges = new ArrayList<>();
 
-        Window(String version, DriftReference reference, LocalDate day) {
+        Window(String version, DriftReference reference, long day) {
             this.version = version;
             this.reference = reference;
             this.day = day;
@@ -88,13 +89,13 @@ public final class DriftMonitor {
 
     private Window window(ModelHolder.Served model) {
         Window w = window;
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        if (w != null && w.version.equals(model.version()) && w.day.equals(today)) {
+        long today = Math.floorDiv(clock.millis(), 86_400_000L); // per decision: no date object
+        if (w != null && w.day == today && w.version.equals(model.version())) {
             return w;
         }
         synchronized (this) {
             w = window;
-            if (w != null && w.version.equals(model.version()) && w.day.equals(today)) {
+            if (w != null && w.day == today && w.version.equals(model.version())) {
                 return w;
             }
             DriftReference reference = model.model().metadata().driftReference();
@@ -138,7 +139,7 @@ public final class DriftMonitor {
                 .reversed());
         return new JsonObject()
                 .put("model", w.version)
-                .put("day", w.day.toString())
+                .put("day", LocalDate.ofEpochDay(w.day).toString())
                 .put("decisions", w.decisions())
                 .put("minDecisions", MIN_DECISIONS)
                 .put("trainingRows", w.reference.rows())
