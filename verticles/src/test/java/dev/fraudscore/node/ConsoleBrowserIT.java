@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -71,6 +72,8 @@ class ConsoleBrowserIT {
                 .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // a page may draw an element again between finding and using it: waits try again
+        wait.ignoring(StaleElementReferenceException.class);
         Files.createDirectories(SHOTS);
     }
 
@@ -201,12 +204,17 @@ class ConsoleBrowserIT {
         go("#/lists");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "forbidden"));
         browser.findElement(By.id("signout")).click();
-        WebElement field = visible(By.id("key"));
+        visible(By.id("key"));
+        // the sign-in form may be drawn again while we type: sign in again only while the form is still shown, and
+        // stop as soon as the queue is there (a submitted form's check of the key is asynchronous)
         wait.until(d -> {
-            field.clear();
-            field.sendKeys(key);
-            d.findElement(By.cssSelector("#login button")).click();
-            return !d.findElements(By.id("cases")).isEmpty();
+            if (!d.findElements(By.id("cases")).isEmpty()) return true;
+            for (WebElement field : d.findElements(By.id("key"))) {
+                field.clear();
+                field.sendKeys(key);
+                d.findElement(By.cssSelector("#login button")).click();
+            }
+            return false;
         });
         go("#/lists");
         visible(By.cssSelector("#add select[name=kind]")).sendKeys("ip");
