@@ -83,6 +83,11 @@ public final class FraudModel implements AutoCloseable {
         }
     }
 
+    /** The model's trees as XGBoost's UBJSON bytes (a retraining can continue from them). */
+    public byte[] modelBytes() throws XGBoostError {
+        return booster.toByteArray("ubj");
+    }
+
     public ModelMetadata metadata() {
         return metadata;
     }

@@ -20,7 +20,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * A new model from the platform's own history: rows as the audit trail recorded them (the feature values the served
  * model saw, and each transaction's label as known at a cut-off), split by day with the handbook's protocol. The
  * hyperparameters are chosen on a validation split one test-length earlier (trained on the days before it, with the
- * same gap), never on the test days; the chosen ones are trained on the training days and evaluated on the test
+ * same gap), never on the test days; each grid point is tried grown from nothing and, when the champion was not
+ * trained on the validation or test days, as trees added to the champion's. The chosen ones are trained on the
+ * training days and evaluated on the test
  * days beside the champion, on the same rows (AUC ROC, AP, card precision@100, cards already known compromised
  * removed). The model, its metadata (feature list, ranges, label cut-off, parameters, metrics of both) and its card
  * are written as a new version directory.
@@ -70,8 +72,18 @@ public final class Retraining {
         }
     }
 
-    /** One tried set of hyperparameters and its validation figures. */
-    public record Trial(int depth, int trees, double eta, double minChildWeight, double ap, double cardPrecision) {}
+    /**
+     * One tried set of hyperparameters and its validation figures; {@code fromChampion}: its trees were added to the
+     * champion's (training continued from the served model) rather than grown from nothing.
+     */
+    public record Trial(
+            int depth,
+            int trees,
+            double eta,
+            double minChildWeight,
+            boolean fromChampion,
+            double ap,
+            double cardPrecision) {}
 
     /** What a retraining produced: the new version, where, and both models' figures on the test days. */
     public record Report(
@@ -110,26 +122,36 @@ public final class Retraining {
             throw new IllegalArgumentException("no labelled fraud in the training days " + ranges.trainFrom() + ".."
                     + ranges.trainTo() + " or in the validation's training days: nothing to learn from");
         }
+        // besides models grown from nothing, the champion's trees continued on the recent rows are candidates, when
+        // the validation and test days can judge it: not when the champion was trained on any of them
+        byte[] base = champion != null && !trainedOnAnyOf(champion.metadata(), ranges) ? champion.modelBytes() : null;
         List<Trial> trials = new ArrayList<>();
         Trial best = null;
-        for (int[] td : GRID_TREES_DEPTH) {
-            for (double mcw : GRID_MIN_CHILD_WEIGHT) {
-                double eta = td[0] >= 300 ? 0.05 : 0.1;
-                Map<String, Object> params = params(td[1], eta, mcw);
-                HandbookProtocol.Result r = evaluate(
-                        train(validationTrain, params, td[0]), validationTrain, validate, samples, labelDelayDays);
-                Trial t = new Trial(td[1], td[0], eta, mcw, r.averagePrecision(), r.cardPrecisionAtK());
-                trials.add(t);
-                if (best == null
-                        || t.ap() > best.ap()
-                        || (t.ap() == best.ap() && t.cardPrecision() > best.cardPrecision())) {
-                    best = t;
+        for (byte[] start : base == null ? new byte[][] {null} : new byte[][] {null, base}) {
+            for (int[] td : GRID_TREES_DEPTH) {
+                for (double mcw : GRID_MIN_CHILD_WEIGHT) {
+                    double eta = td[0] >= 300 ? 0.05 : 0.1;
+                    Map<String, Object> params = params(td[1], eta, mcw);
+                    HandbookProtocol.Result r = evaluate(
+                            train(validationTrain, params, td[0], start),
+                            validationTrain,
+                            validate,
+                            samples,
+                            labelDelayDays);
+                    Trial t = new Trial(
+                            td[1], td[0], eta, mcw, start != null, r.averagePrecision(), r.cardPrecisionAtK());
+                    trials.add(t);
+                    if (best == null
+                            || t.ap() > best.ap()
+                            || (t.ap() == best.ap() && t.cardPrecision() > best.cardPrecision())) {
+                        best = t;
+                    }
                 }
             }
         }
         Map<String, Object> params = params(best.depth(), best.eta(), best.minChildWeight());
         long t0 = System.nanoTime();
-        Booster booster = train(train, params, best.trees());
+        Booster booster = train(train, params, best.trees(), best.fromChampion() ? base : null);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         byte[] bytes = booster.toByteArray("ubj");
         Trainer.Dataset trainSet = Trainer.Dataset.of(train);
@@ -159,6 +181,9 @@ public final class Retraining {
         training.put("testRowsAfterProtocol", mine.transactions());
         training.put("testFraudsAfterProtocol", mine.frauds());
         training.put("rounds", best.trees());
+        if (best.fromChampion()) {
+            training.put("continuedFrom", champion.version());
+        }
         training.put("labelDelayDays", labelDelayDays);
         training.put(
                 "validationTrials", trials.stream().map(Retraining::describe).toList());
@@ -198,8 +223,28 @@ public final class Retraining {
 
     private static String describe(Trial t) {
         return String.format(
-                "depth %d, %d trees, eta %.2f, min_child_weight %.0f: validation AP %.4f, CP@100 %.4f",
-                t.depth(), t.trees(), t.eta(), t.minChildWeight(), t.ap(), t.cardPrecision());
+                "%sdepth %d, %d trees, eta %.2f, min_child_weight %.0f: validation AP %.4f, CP@100 %.4f",
+                t.fromChampion() ? "champion + " : "",
+                t.depth(),
+                t.trees(),
+                t.eta(),
+                t.minChildWeight(),
+                t.ap(),
+                t.cardPrecision());
+    }
+
+    /**
+     * Whether a model's recorded training range ("from..to", inclusive) touches the validation or test days (a model
+     * judged on days it was trained on looks better than it is). A model without a recorded range is taken as not.
+     */
+    static boolean trainedOnAnyOf(ModelMetadata model, Ranges ranges) {
+        Object range = model.training() == null ? null : model.training().get("trainRange");
+        if (!(range instanceof String text) || !text.contains("..")) {
+            return false;
+        }
+        LocalDate from = LocalDate.parse(text.substring(0, text.indexOf("..")));
+        LocalDate to = LocalDate.parse(text.substring(text.indexOf("..") + 2)).plusDays(1);
+        return from.isBefore(ranges.testTo()) && ranges.validateFrom().isBefore(to);
     }
 
     private static Map<String, Object> params(int depth, double eta, double minChildWeight) {
@@ -215,9 +260,9 @@ public final class Retraining {
         return p;
     }
 
-    private static Booster train(List<HandbookReplay.Sample> rows, Map<String, Object> params, int rounds)
+    private static Booster train(List<HandbookReplay.Sample> rows, Map<String, Object> params, int rounds, byte[] base)
             throws XGBoostError {
-        return Trainer.train(Trainer.Dataset.of(rows), params, rounds);
+        return Trainer.train(Trainer.Dataset.of(rows), params, rounds, base);
     }
 
     private static HandbookProtocol.Result evaluate(

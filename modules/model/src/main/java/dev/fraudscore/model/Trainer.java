@@ -171,10 +171,20 @@ public final class Trainer {
     }
 
     static Booster train(Dataset data, Map<String, Object> params, int rounds) throws XGBoostError {
+        return train(data, params, rounds, null);
+    }
+
+    /** Trains {@code rounds} trees; with a {@code base} model, adds them to (a copy of) its trees instead. */
+    static Booster train(Dataset data, Map<String, Object> params, int rounds, byte[] base) throws XGBoostError {
         DMatrix matrix = new DMatrix(data.matrix(), data.size(), Feature.COUNT, Float.NaN);
         try {
             matrix.setLabel(data.floatLabels());
+            if (base != null) {
+                return XGBoost.train(matrix, params, rounds, Map.of(), null, null, null, 0, XGBoost.loadModel(base));
+            }
             return XGBoost.train(matrix, params, rounds, Map.of(), null, null);
+        } catch (java.io.IOException e) {
+            throw new XGBoostError("cannot read the base model: " + e.getMessage());
         } finally {
             matrix.dispose();
         }

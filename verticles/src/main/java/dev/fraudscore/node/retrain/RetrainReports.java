@@ -35,6 +35,7 @@ public final class RetrainReports {
                 .put("trees", t.trees())
                 .put("eta", t.eta())
                 .put("minChildWeight", t.minChildWeight())
+                .put("fromChampion", t.fromChampion())
                 .put("validationAp", t.ap())
                 .put("validationCardPrecisionAt100", t.cardPrecision());
     }
