@@ -69,4 +69,26 @@ public record SimulationParameters(
                 customerFraudShare,
                 customerFraudMultiplier);
     }
+
+    /** The same generator with other fraud patterns: the amount above which a payment is fraud, and how much a
+     * compromised customer's fraudulent payments are multiplied. */
+    public SimulationParameters withFrauds(double threshold, double multiplier) {
+        return new SimulationParameters(
+                seed,
+                customers,
+                terminals,
+                days,
+                start,
+                radius,
+                minMeanAmount,
+                maxMeanAmount,
+                maxMeanTxPerDay,
+                threshold,
+                compromisedTerminalsPerDay,
+                terminalCompromiseDays,
+                compromisedCustomersPerDay,
+                customerCompromiseDays,
+                customerFraudShare,
+                multiplier);
+    }
 }

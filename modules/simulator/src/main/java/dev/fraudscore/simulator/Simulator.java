@@ -51,6 +51,15 @@ public final class Simulator {
     private Simulator() {}
 
     public static List<Tx> generate(SimulationParameters p) {
+        return generate(p, Integer.MAX_VALUE, p);
+    }
+
+    /**
+     * Transactions whose fraud patterns change on day {@code shiftDay} (0 = the first day): from then on the amount
+     * rule and the compromised customers' multiplier are {@code after}'s (the population, its habits and every other
+     * draw stay {@code p}'s). A stand-in for fraud that changes, to show what retraining recovers.
+     */
+    public static List<Tx> generate(SimulationParameters p, int shiftDay, SimulationParameters after) {
         SplittableRandom rnd = new SplittableRandom(p.seed());
         double[] cx = new double[p.customers()],
                 cy = new double[p.customers()],
@@ -97,13 +106,14 @@ public final class Simulator {
         for (int i = 0; i < all.size(); i++) {
             all.get(i).id = i;
         }
-        applyFrauds(all, p, rnd);
+        applyFrauds(all, p, rnd, shiftDay, after);
         return all;
     }
 
-    private static void applyFrauds(List<Tx> all, SimulationParameters p, SplittableRandom rnd) {
+    private static void applyFrauds(
+            List<Tx> all, SimulationParameters p, SplittableRandom rnd, int shiftDay, SimulationParameters after) {
         for (Tx t : all) {
-            if (t.amount > p.amountThreshold()) {
+            if (t.amount > (t.day() >= shiftDay ? after : p).amountThreshold()) {
                 t.fraud = 1;
                 t.scenario = 1;
             }
@@ -134,9 +144,10 @@ public final class Simulator {
                 }
             }
             int k = (int) (pooled.size() * p.customerFraudShare());
+            double multiplier = (day >= shiftDay ? after : p).customerFraudMultiplier();
             for (int i : sample(rnd, pooled.size(), k)) {
                 Tx t = pooled.get(i);
-                t.amount = Math.round(t.amount * p.customerFraudMultiplier() * 100) / 100.0;
+                t.amount = Math.round(t.amount * multiplier * 100) / 100.0;
                 t.fraud = 1;
                 t.scenario = 3;
             }
@@ -216,7 +227,10 @@ public final class Simulator {
         }
     }
 
-    /** {@code Simulator --out file.csv.gz [--seed 42] [--days 183] [--customers 5000] [--terminals 10000]} */
+    /**
+     * {@code Simulator --out file.csv.gz [--seed 42] [--days 183] [--customers 5000] [--terminals 10000]
+     * [--shift-day N --shift-threshold 220 --shift-multiplier 5]}: with a shift day, the fraud patterns change then
+     */
     public static void main(String[] args) throws IOException {
         Map<String, String> o = new HashMap<>(Map.of(
                 "out", "var/simulated.csv.gz", "seed", "42", "days", "183", "customers", "5000", "terminals", "10000"));
@@ -226,8 +240,12 @@ public final class Simulator {
         SimulationParameters p = SimulationParameters.handbook(Long.parseLong(o.get("seed")))
                 .withDays(Integer.parseInt(o.get("days")))
                 .withPopulation(Integer.parseInt(o.get("customers")), Integer.parseInt(o.get("terminals")));
+        int shiftDay = Integer.parseInt(o.getOrDefault("shift-day", String.valueOf(Integer.MAX_VALUE)));
+        SimulationParameters after = p.withFrauds(
+                Double.parseDouble(o.getOrDefault("shift-threshold", String.valueOf(p.amountThreshold()))),
+                Double.parseDouble(o.getOrDefault("shift-multiplier", String.valueOf(p.customerFraudMultiplier()))));
         long start = System.nanoTime();
-        List<Tx> all = generate(p);
+        List<Tx> all = generate(p, shiftDay, after);
         Path out = Path.of(o.get("out"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());

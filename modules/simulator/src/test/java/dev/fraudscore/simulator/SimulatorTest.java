@@ -70,4 +70,40 @@ class SimulatorTest {
         assertTrue(SIMULATED.stream().allMatch(t -> t.amount >= 0));
         assertTrue(SIMULATED.stream().filter(t -> t.scenario == 1).allMatch(t -> t.amount > 220));
     }
+
+    @Test
+    void fraudPatternsChangeOnTheShiftDayAndOnlyThen() {
+        SimulationParameters p = SimulationParameters.handbook(7).withDays(100);
+        List<Simulator.Tx> shifted = Simulator.generate(p, 70, p.withFrauds(150, 2));
+        assertEquals(SIMULATED.size(), shifted.size(), "the same population and payments");
+        for (int i = 0; i < shifted.size(); i++) {
+            Simulator.Tx before = SIMULATED.get(i);
+            Simulator.Tx after = shifted.get(i);
+            assertEquals(before.seconds, after.seconds);
+            assertEquals(before.customer, after.customer);
+            // a compromise that started before day 70 keeps its multiplier: the payments are the same up to day 69
+            if (before.day() < 70) {
+                assertEquals(before.amount, after.amount, "day " + before.day());
+                assertEquals(before.fraud, after.fraud, "day " + before.day());
+            }
+        }
+        List<Simulator.Tx> late = shifted.stream().filter(t -> t.day() >= 84).toList();
+        assertTrue(late.stream().filter(t -> t.amount > 150).allMatch(t -> t.fraud == 1), "the new amount rule");
+        assertTrue(late.stream().filter(t -> t.scenario == 1).anyMatch(t -> t.amount <= 220));
+        // from 14 days after the shift every compromised customer's fraud is multiplied by 2, not 5: their amounts
+        // are drawn around the customer's mean (at most 100), so 5x is often above 220 and 2x seldom
+        double share5 = SIMULATED.stream()
+                        .filter(t -> t.day() >= 84 && t.scenario == 3)
+                        .filter(t -> t.amount > 220)
+                        .count()
+                / (double) SIMULATED.stream()
+                        .filter(t -> t.day() >= 84 && t.scenario == 3)
+                        .count();
+        double share2 = late.stream()
+                        .filter(t -> t.scenario == 3)
+                        .filter(t -> t.amount > 220)
+                        .count()
+                / (double) late.stream().filter(t -> t.scenario == 3).count();
+        assertTrue(share5 > 0.3 && share2 < share5 / 3, share5 + " vs " + share2);
+    }
 }

@@ -50,6 +50,9 @@ public final class RetrainExperiment {
         o.put("card", "models/MODEL_CARD.md"); // the served model's card gets the table too
         o.put("data", ""); // the dataset replayed (ground truth for scoring the test weeks); empty: the handbook's
         o.put("prefix", "hb"); // the replay's transaction id prefix
+        o.put("title", "Weekly retraining on the handbook replay"); // the report's heading
+        o.put("fixed-name", "the fixed served model"); // what the report calls the champion
+        o.put("script", "ops/retrain-experiment.sh"); // the command the report names
         for (int i = 0; i < args.length; i += 2) {
             String key = args[i].startsWith("--") ? args[i].substring(2) : "";
             if (!o.containsKey(key) || i + 1 >= args.length) {
@@ -165,11 +168,11 @@ public final class RetrainExperiment {
         }
         Files.writeString(
                 report,
-                "# Weekly retraining on the handbook replay\n\n"
+                "# " + o.get("title") + "\n\n"
                         + "Each week's model is retrained from the audit trail with only the labels known then (delay "
-                        + delay + " days), then it and the fixed served model decide the following week's rows"
+                        + delay + " days), then it and " + o.get("fixed-name") + " decide the following week's rows"
                         + " (handbook protocol: cards already known compromised removed). Written by"
-                        + " `ops/retrain-experiment.sh`.\n\n" + table);
+                        + " `" + o.get("script") + "`.\n\n" + table);
         String section = "## Weekly retraining against the fixed model\n\n"
                 + "`ops/retrain-experiment.sh` (handbook replayed 2018-06-20..2018-08-14, labels fed back " + delay
                 + " days late; each week retrained from the audit trail with what was known then):\n\n" + table;
