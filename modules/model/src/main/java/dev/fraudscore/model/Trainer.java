@@ -183,7 +183,7 @@ public final class Trainer {
                 return XGBoost.train(matrix, params, rounds, Map.of(), null, null, null, 0, XGBoost.loadModel(base));
             }
             return XGBoost.train(matrix, params, rounds, Map.of(), null, null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new XGBoostError("cannot read the base model: " + e.getMessage());
         } finally {
             matrix.dispose();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fraudscore.features.Feature;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -68,7 +69,7 @@ class RetrainingTest {
             assertEquals(8, continued.getModelDump((String) null, false).length, "the base's 5 trees and 3 more");
             assertArrayEquals(
                     base.getModelDump((String) null, false),
-                    java.util.Arrays.copyOf(continued.getModelDump((String) null, false), 5),
+                    Arrays.copyOf(continued.getModelDump((String) null, false), 5),
                     "the base's trees unchanged");
             assertArrayEquals(baseBytes, base.toByteArray("ubj"), "the base model itself untouched");
             assertEquals(3, fresh.getModelDump((String) null, false).length);
