@@ -65,8 +65,8 @@ public final class RetrainExperiment {
         Migrations.Jdbc jdbc = Migrations.Jdbc.of(o.get("postgres"));
         List<String> lines = new ArrayList<>();
         lines.add("| retrained on | test week | tx (protocol) | frauds | fixed AUC | fixed AP | fixed CP@100 |"
-                + " retrained AUC | retrained AP | retrained CP@100 | retrained version |");
-        lines.add("|---|---|---|---|---|---|---|---|---|---|---|");
+                + " retrained AUC | retrained AP | retrained CP@100 | retrained from | retrained version |");
+        lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
         int apWins = 0;
         int cpWins = 0;
         int weeks = Integer.parseInt(o.get("weeks"));
@@ -139,7 +139,7 @@ public final class RetrainExperiment {
                 apWins += retrainedResult.averagePrecision() > fixedResult.averagePrecision() ? 1 : 0;
                 cpWins += retrainedResult.cardPrecisionAtK() > fixedResult.cardPrecisionAtK() ? 1 : 0;
                 String line = String.format(
-                        "| %s | %s..%s | %,d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s |",
+                        "| %s | %s..%s | %,d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %s |",
                         t.minusDays(1),
                         t,
                         t.plusDays(6),
@@ -151,6 +151,7 @@ public final class RetrainExperiment {
                         retrainedResult.aucRoc(),
                         retrainedResult.averagePrecision(),
                         retrainedResult.cardPrecisionAtK(),
+                        r.chosen().fromChampion() ? "fixed + " + r.chosen().trees() + " trees" : "nothing",
                         r.model().version());
                 System.out.println(line);
                 lines.add(line);
