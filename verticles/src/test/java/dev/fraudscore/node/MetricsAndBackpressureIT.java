@@ -160,13 +160,7 @@ class MetricsAndBackpressureIT {
         SimulationParameters p = SimulationParameters.handbook(5).withDays(3).withPopulation(60, 120);
         Path csv = dir.resolve("sim.csv");
         Simulator.write(Simulator.generate(p), p, csv);
-        Map<String, String> options = Replay.defaults();
-        options.put("data", csv.toString());
-        options.put("url", "http://127.0.0.1:" + it.node().httpPort());
-        options.put("metrics", "http://127.0.0.1:" + it.node().adminPort());
-        options.put("keys", it.node().config().security().keysDir().toString());
-        options.put("concurrency", "16");
-        options.put("prefix", "rp");
+        Map<String, String> options = it.replayOptions(csv, "rp");
         Replay.Summary summary = Replay.run(options);
         assertEquals(0, summary.errors.get(), "every transaction decided in the end: " + summary.render());
         assertTrue(summary.retried.get() > 0, "16 at once against a limit of 4: some were refused and retried");

@@ -47,13 +47,7 @@ class OnlineOfflineFeaturesIT {
         Path csv = dir.resolve("simulated.csv");
         Simulator.write(Simulator.generate(p), p, csv);
 
-        Map<String, String> options = Replay.defaults();
-        options.put("data", csv.toString());
-        options.put("url", "http://127.0.0.1:" + it.node().httpPort());
-        options.put("metrics", "http://127.0.0.1:" + it.node().adminPort());
-        options.put("keys", it.node().config().security().keysDir().toString());
-        options.put("concurrency", "16");
-        options.put("prefix", "eq");
+        Map<String, String> options = it.replayOptions(csv, "eq");
         Replay.Summary summary = Replay.run(options);
         assertEquals(0, summary.errors.get(), "every transaction and label accepted");
         assertTrue(summary.labels.get() > 50, "labels were fed back: " + summary.labels.get());

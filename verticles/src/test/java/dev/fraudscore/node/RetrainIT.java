@@ -57,13 +57,7 @@ class RetrainIT {
         Path csv = dir.resolve("simulated.csv");
         Simulator.write(Simulator.generate(p), p, csv);
         Instant beforeLabels = Instant.now();
-        Map<String, String> options = Replay.defaults();
-        options.put("data", csv.toString());
-        options.put("url", "http://127.0.0.1:" + it.node().httpPort());
-        options.put("metrics", "http://127.0.0.1:" + it.node().adminPort());
-        options.put("keys", it.node().config().security().keysDir().toString());
-        options.put("concurrency", "16");
-        options.put("prefix", "rt");
+        Map<String, String> options = it.replayOptions(csv, "rt");
         options.put("label-delay-days", "1");
         Replay.Summary summary = Replay.run(options);
         assertEquals(0, summary.errors.get(), "every transaction and label accepted");

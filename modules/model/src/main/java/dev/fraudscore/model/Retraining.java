@@ -157,12 +157,14 @@ public final class Retraining {
         Trainer.Dataset trainSet = Trainer.Dataset.of(train);
         DriftReference reference = DriftReference.of(
                 Feature.names(), trainSet.matrix(), trainSet.size(), Feature.COUNT, Trainer.predict(booster, train));
-        List<HandbookProtocol.Row> testRows = protocolRows(booster, train, test, samples, labelDelayDays);
+        List<HandbookProtocol.Row> testRows =
+                protocol(Trainer.predict(booster, test), train, test, samples, labelDelayDays);
         booster.dispose();
         HandbookProtocol.Result mine = HandbookProtocol.evaluate(testRows, 100);
         HandbookProtocol.Result theirs = null;
         if (champion != null) {
-            theirs = HandbookProtocol.evaluate(protocolRows(champion, train, test, samples, labelDelayDays), 100);
+            theirs = HandbookProtocol.evaluate(
+                    protocol(scores(champion, test), train, test, samples, labelDelayDays), 100);
         }
 
         String sha = FraudModel.sha256(bytes);
@@ -273,30 +275,10 @@ public final class Retraining {
             int delay)
             throws XGBoostError {
         try {
-            return HandbookProtocol.evaluate(protocolRows(booster, train, test, all, delay), 100);
+            return HandbookProtocol.evaluate(protocol(Trainer.predict(booster, test), train, test, all, delay), 100);
         } finally {
             booster.dispose();
         }
-    }
-
-    private static List<HandbookProtocol.Row> protocolRows(
-            Booster booster,
-            List<HandbookReplay.Sample> train,
-            List<HandbookReplay.Sample> test,
-            List<HandbookReplay.Sample> all,
-            int delay)
-            throws XGBoostError {
-        return protocol(Trainer.predict(booster, test), train, test, all, delay);
-    }
-
-    private static List<HandbookProtocol.Row> protocolRows(
-            FraudModel model,
-            List<HandbookReplay.Sample> train,
-            List<HandbookReplay.Sample> test,
-            List<HandbookReplay.Sample> all,
-            int delay)
-            throws XGBoostError {
-        return protocol(scores(model, test), train, test, all, delay);
     }
 
     /** A served model's scores of the rows, in their order. */
