@@ -460,26 +460,27 @@ pages.rules = async () => {
       <label>Expression (CEL over tx, features, score, listed)<textarea name="expression" rows="3" placeholder="tx.amount > 10000.0 && features.card_count_30d < 2.0"></textarea></label>
       <div class="filters"><label>Action<select name="action"><option>REVIEW</option><option>DECLINE</option><option>APPROVE</option><option>NONE</option></select></label>
       <label>Reason code<input name="reasonCode" placeholder="HIGH_AMOUNT_NEW_CARD"></label>
+      <label>Score adjustment (NONE only)<input name="scoreAdjustment" value="0" size="6"></label>
       <label>Priority<input name="priority" value="100" size="6"></label>
       <label>State<select name="state"><option>shadow</option><option>active</option><option>disabled</option></select></label></div>
       <p class="field-error" id="rule-error"></p>
       <div class="actions"><button type="submit" id="save">Save</button><button type="button" class="secondary" id="backtest">Backtest</button></div>
       <div class="filters"><label>Backtest from<input name="from" value="${esc(day(7))}"></label><label>to<input name="to" value="${esc(day(0))}"></label></div>
     </form><div id="backtest-result"></div></div>
-    <div class="panel"><h2>In force (newest version of each)</h2><table id="rules"><thead><tr><th>Name</th><th>v</th><th>State</th><th>Action</th><th>Code</th><th>Priority</th><th>Expression</th><th></th></tr></thead><tbody></tbody></table></div></div>
+    <div class="panel"><h2>In force (newest version of each)</h2><table id="rules"><thead><tr><th>Name</th><th>v</th><th>State</th><th>Action</th><th>Code</th><th>Adjust</th><th>Priority</th><th>Expression</th><th></th></tr></thead><tbody></tbody></table></div></div>
     <div class="panel"><h2>History</h2><table id="rule-history"><tbody></tbody></table></div>`;
   const form = document.getElementById('rule');
   const out = document.getElementById('rule-error');
   const body = () => {
     const f = Object.fromEntries(new FormData(form));
-    return { expression: f.expression, action: f.action, reasonCode: f.reasonCode, priority: Number(f.priority), state: f.state };
+    return { expression: f.expression, action: f.action, reasonCode: f.reasonCode, scoreAdjustment: Number(f.scoreAdjustment || 0), priority: Number(f.priority), state: f.state };
   };
   const load = () => guarded(async () => {
     const rules = await api('/v1/rules');
     document.querySelector('#rules tbody').innerHTML = rules.items.map((r) => `<tr data-rule="${esc(r.name)}"><td>${esc(r.name)}</td><td>${r.version}</td><td><span class="tag ${r.state === 'active' ? 'open' : 'resolved'}">${esc(r.state)}</span></td>
-      <td>${esc(r.action)}</td><td>${esc(r.reasonCode)}</td><td>${esc(r.priority)}</td><td><code>${esc(r.expression)}</code></td>
-      <td><button class="secondary toggle" data-name="${esc(r.name)}">${r.state === 'active' ? 'To shadow' : 'Activate'}</button></td></tr>`).join('') || '<tr><td colspan="8" class="muted">No rules.</td></tr>';
-    rules.items.forEach((r) => { document.querySelector(`button.toggle[data-name="${CSS.escape(r.name)}"]`).rule = r; });
+      <td>${esc(r.action)}</td><td>${esc(r.reasonCode)}</td><td>${r.scoreAdjustment ? esc(r.scoreAdjustment > 0 ? `+${r.scoreAdjustment}` : r.scoreAdjustment) : '–'}</td><td>${esc(r.priority)}</td><td><code>${esc(r.expression)}</code></td>
+      <td><button class="secondary edit" data-name="${esc(r.name)}">Edit</button> <button class="secondary toggle" data-name="${esc(r.name)}">${r.state === 'active' ? 'To shadow' : 'Activate'}</button></td></tr>`).join('') || '<tr><td colspan="9" class="muted">No rules.</td></tr>';
+    rules.items.forEach((r) => { document.querySelectorAll(`button[data-name="${CSS.escape(r.name)}"]`).forEach((b) => { b.rule = r; }); });
     const changes = await api('/v1/risk/changes?limit=50');
     document.querySelector('#rule-history tbody').innerHTML = changes.items.filter((c) => c.object === 'rule').map((c) => `<tr><td>${esc(fmtTime(c.at))}</td><td>${esc(c.actor)}</td>
       <td>${esc(c.objectId)}</td><td>${esc(c.action)}</td><td class="muted">${esc(c.before ? `v${c.before.version} ${c.before.state}` : '–')} → ${esc(`v${c.after.version} ${c.after.state}`)}</td></tr>`).join('');
@@ -495,7 +496,7 @@ pages.rules = async () => {
     const f = Object.fromEntries(new FormData(form));
     const result = document.getElementById('backtest-result');
     try {
-      const r = await api('/v1/rules/backtest', { method: 'POST', body: JSON.stringify({ from: f.from, to: f.to, rule: { expression: f.expression, action: f.action, reasonCode: f.reasonCode || 'BACKTEST' } }) });
+      const r = await api('/v1/rules/backtest', { method: 'POST', body: JSON.stringify({ from: f.from, to: f.to, rule: { expression: f.expression, action: f.action, reasonCode: f.reasonCode || 'BACKTEST', scoreAdjustment: Number(f.scoreAdjustment || 0) } }) });
       out.textContent = '';
       const changes = Object.entries(r.changes).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join(', ') || 'none';
       result.innerHTML = `<dl class="kv" id="backtest-figures"><dt>Decisions</dt><dd>${esc(r.decisions)}</dd><dt>Rule held</dt><dd>${esc(r.ruleHeld)}</dd>
@@ -505,11 +506,20 @@ pages.rules = async () => {
     } catch (e) { out.textContent = `${e.message}${e.field ? ` (${e.field}: ${e.rule})` : ''}`; }
   });
   document.getElementById('rules').addEventListener('click', (ev) => {
+    const edit = ev.target.closest('button.edit');
+    if (edit) {
+      // the rule's newest version into the form: saving it under the same name makes the next version
+      const r = edit.rule;
+      for (const k of ['name', 'expression', 'action', 'reasonCode', 'scoreAdjustment', 'priority', 'state']) form.elements[k].value = r[k] ?? '';
+      out.textContent = '';
+      form.elements.expression.focus();
+      return;
+    }
     const b = ev.target.closest('button.toggle');
     if (!b) return;
     const r = b.rule;
     guarded(async () => {
-      await api(`/v1/rules/${encodeURIComponent(r.name)}`, { method: 'PUT', body: JSON.stringify({ expression: r.expression, action: r.action, reasonCode: r.reasonCode, priority: r.priority, state: r.state === 'active' ? 'shadow' : 'active' }) });
+      await api(`/v1/rules/${encodeURIComponent(r.name)}`, { method: 'PUT', body: JSON.stringify({ expression: r.expression, action: r.action, reasonCode: r.reasonCode, scoreAdjustment: r.scoreAdjustment, priority: r.priority, state: r.state === 'active' ? 'shadow' : 'active' }) });
       await load();
     });
   });

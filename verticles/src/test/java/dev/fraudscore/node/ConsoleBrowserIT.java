@@ -286,6 +286,30 @@ class ConsoleBrowserIT {
                         Duration.ofSeconds(5),
                         50),
                 "the activated rule acts");
+
+        // edited from its row: the form holds the newest version; a bad adjustment is shown inline, a good one saved
+        visible(By.cssSelector("#rules tr[data-rule='big_ticket'] button.edit")).click();
+        WebElement form = browser.findElement(By.id("rule"));
+        assertEquals(
+                "tx.amount > 600.0", form.findElement(By.name("expression")).getDomProperty("value"));
+        assertEquals(
+                "active",
+                new Select(form.findElement(By.name("state")))
+                        .getFirstSelectedOption()
+                        .getText());
+        new Select(form.findElement(By.name("action"))).selectByVisibleText("NONE");
+        WebElement adjustment = form.findElement(By.name("scoreAdjustment"));
+        adjustment.clear();
+        adjustment.sendKeys("1.5");
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rule-error"), "scoreAdjustment"));
+        adjustment.clear();
+        adjustment.sendKeys("0.4");
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#rules tr[data-rule='big_ticket']"), "+0.4"));
+        assertEquals("", browser.findElement(By.id("rule-error")).getText());
+        assertTrue(browser.findElement(By.id("rule-history")).getText().contains("v3 active"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fraudscore.node.support.Await;
 import dev.fraudscore.node.support.Http;
+import dev.fraudscore.node.support.Kafka;
 import dev.fraudscore.node.support.RunningNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -234,6 +235,101 @@ class RiskListsIT {
     }
 
     @Test
+    void aRuleAdjustsTheScoreTheThresholdsSeeAndKafkaDecisionsCarryTheRulesThatHeld() throws Exception {
+        JsonObject rule = new JsonObject()
+                .put("expression", "tx.terminalId == 'term_push'")
+                .put("action", "REVIEW")
+                .put("reasonCode", "PUSHED_TERMINAL")
+                .put("scoreAdjustment", 0.3)
+                .put("priority", 20)
+                .put("state", "active");
+        HttpResponse<String> refused = saveRule("pushed", rule);
+        assertEquals(400, refused.statusCode(), refused.body());
+        JsonObject withAction = new JsonObject(refused.body());
+        assertEquals("scoreAdjustment", withAction.getString("field"), withAction.encode());
+        assertEquals("action_none", withAction.getString("rule"));
+        HttpResponse<String> outOfRange =
+                saveRule("pushed", rule.copy().put("action", "NONE").put("scoreAdjustment", 2));
+        assertEquals(400, outOfRange.statusCode(), outOfRange.body());
+        assertEquals("range", new JsonObject(outOfRange.body()).getString("rule"));
+        assertEquals(404, send("GET", "/v1/rules/pushed/versions", null, null).statusCode(), "nothing stored");
+
+        HttpResponse<String> saved =
+                saveRule("pushed", rule.put("action", "NONE").put("scoreAdjustment", 1.0));
+        assertEquals(201, saved.statusCode(), saved.body());
+        assertEquals(1.0, new JsonObject(saved.body()).getDouble("scoreAdjustment"));
+        JsonObject d = awaitCode(Http.tx("x", "card_push", "term_push", 12.5), "PUSHED_TERMINAL", true);
+        assertEquals("DECLINE", d.getString("decision"), "the model's score plus 1.0 is past decline: " + d);
+        assertTrue(
+                d.getDouble("score") < d.getJsonObject("thresholds").getDouble("decline"),
+                "the score stays the model's");
+        assertEquals(1.0, d.getJsonArray("reasons").getJsonObject(0).getDouble("contribution"), "the adjustment");
+        it.db()
+                .awaitCount(
+                        1,
+                        Duration.ofSeconds(20),
+                        "SELECT count(*) FROM audit.decisions WHERE transaction_id = ? AND decision = 'DECLINE'"
+                                + " AND reason_codes[1] = 'PUSHED_TERMINAL' AND reason_contributions[1] = 1.0",
+                        d.getString("transactionId"));
+
+        // a transaction from Kafka: its decision record on the decisions topic names the rule, and a shadow rule
+        HttpResponse<String> watch = saveRule(
+                "watch_push",
+                new JsonObject()
+                        .put("expression", "tx.amount < 100.0")
+                        .put("action", "DECLINE")
+                        .put("reasonCode", "WATCH_SMALL")
+                        .put("priority", 30)
+                        .put("state", "shadow"));
+        assertEquals(201, watch.statusCode(), watch.body());
+        var topics = it.node().config().kafka().topics();
+        try (Kafka kafka = new Kafka()) {
+            JsonObject[] record = new JsonObject[1];
+            assertTrue(
+                    Await.until(
+                            () -> {
+                                String id = "lst-k-" + IDS.incrementAndGet();
+                                JsonObject tx = Http.tx(id, "card_push_k" + id, "term_push", 12.5);
+                                kafka.send(topics.transactions(), tx.getString("cardId"), tx.encode());
+                                var read = Kafka.values(
+                                        kafka.read(topics.decisions(), 1, Duration.ofSeconds(20), Kafka.txPrefix(id)));
+                                record[0] = read.isEmpty() ? null : read.get(0);
+                                return record[0] != null && reason(record[0], "SHADOW_WATCH_SMALL") != null;
+                            },
+                            Duration.ofSeconds(60),
+                            100),
+                    "a Kafka decision with both rules: " + record[0]);
+            assertEquals("KAFKA", record[0].getString("source"));
+            assertEquals("DECLINE", record[0].getString("decision"));
+            JsonObject pushed = reason(record[0], "PUSHED_TERMINAL");
+            assertNotNull(pushed, record[0].encode());
+            assertEquals(1.0, pushed.getDouble("value"), "the rule's version");
+            assertEquals(1.0, pushed.getDouble("contribution"));
+        }
+        // neither rule is left to act on the other tests' decisions
+        assertEquals(200, saveRule("pushed", rule.put("state", "disabled")).statusCode());
+        assertEquals(
+                200,
+                saveRule(
+                                "watch_push",
+                                new JsonObject()
+                                        .put("expression", "tx.amount < 100.0")
+                                        .put("action", "DECLINE")
+                                        .put("reasonCode", "WATCH_SMALL")
+                                        .put("state", "disabled"))
+                        .statusCode());
+    }
+
+    /** The reason with {@code code} in a decision, or null. */
+    private static JsonObject reason(JsonObject decision, String code) {
+        return decision.getJsonArray("reasons").stream()
+                .map(JsonObject.class::cast)
+                .filter(r -> code.equals(r.getString("code")))
+                .findFirst()
+                .orElse(null);
+    }
+
+    @Test
     void aRuleAndNewThresholdsAreBacktestedOnTheRecordedDecisionsAndTheirLabels() throws Exception {
         // ten decisions in a window of their own, three days ago: amounts 100..1000, the three largest labelled fraud
         Instant t0 = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
@@ -290,6 +386,51 @@ class RiskListsIT {
         assertEquals(5, rule.getLong("labelled"));
         assertEquals(3, rule.getLong("frauds"));
         assertEquals(1.0, rule.getDouble("recall"), rule.encode());
+
+        // the same condition adjusting the score by +1.0 instead: every decision over 650 the thresholds made that
+        // was not a DECLINE becomes one
+        HttpResponse<String> adjusted = send(
+                "POST",
+                "/v1/rules/backtest",
+                "application/json",
+                range.copy()
+                        .put(
+                                "rule",
+                                new JsonObject()
+                                        .put("expression", "tx.amount > 650.0")
+                                        .put("action", "NONE")
+                                        .put("scoreAdjustment", 1.0)
+                                        .put("reasonCode", "BIG"))
+                        .encode());
+        assertEquals(200, adjusted.statusCode(), adjusted.body());
+        JsonObject adj = new JsonObject(adjusted.body());
+        long notDeclined = java.util.stream.IntStream.rangeClosed(7, 10)
+                .filter(i -> !recorded.get(i).equals("DECLINE"))
+                .count();
+        assertEquals(notDeclined, adj.getLong("changed"), adj.encode());
+        assertEquals(
+                notDeclined,
+                adj.getJsonObject("changes").stream()
+                        .filter(e -> e.getKey().endsWith("->DECLINE"))
+                        .mapToLong(e -> ((Number) e.getValue()).longValue())
+                        .sum());
+        assertEquals(1.0, adj.getDouble("recall"), adj.encode());
+        assertEquals(
+                "rule.scoreAdjustment",
+                new JsonObject(send(
+                                        "POST",
+                                        "/v1/rules/backtest",
+                                        "application/json",
+                                        range.copy()
+                                                .put(
+                                                        "rule",
+                                                        new JsonObject()
+                                                                .put("expression", "true")
+                                                                .put("action", "DECLINE")
+                                                                .put("scoreAdjustment", 0.5))
+                                                .encode())
+                                .body())
+                        .getString("field"));
 
         HttpResponse<String> t = send(
                 "POST",

@@ -37,16 +37,15 @@ public final class DecisionPolicy {
 
     /**
      * The outcome, first of: a list entry (a block, which wins over an allow, declines; an allow approves), the first
-     * active rule with an action that holds, the thresholds. The list's code comes first in the reasons, then the
-     * codes of the rules that held (shadow ones as {@code SHADOW_..}), then the model's; the model's score stays.
+     * active rule with an action that holds, the thresholds applied to the model's score plus the score adjustments of
+     * the active rules that held. The list's code comes first in the reasons, then the codes of the rules that held
+     * (shadow ones as {@code SHADOW_..}), then the model's; the decision's score stays the model's.
      * {@code features}: the row the model scored.
      */
     public Decision scored(Transaction tx, ScoreResult score, float[] features, StageTimings timings, Instant now) {
         RiskLists.Entry listed = lists.match(tx, now);
         RiskRules.Verdict ruled = rules.evaluate(tx, features, score.score(), listed);
-        Outcome outcome = listed != null
-                ? listed(listed)
-                : ruled.outcome() != null ? ruled.outcome() : score.thresholds().apply(score.score());
+        Outcome outcome = listed != null ? listed(listed) : ruled.outcome(score.thresholds(), score.score());
         return new Decision(
                 tx.transactionId(),
                 outcome,

@@ -13,13 +13,18 @@ import java.util.TreeMap;
 
 /**
  * A candidate change tried on the audit history before it goes live: a rule (as if it were the only active one) or
- * new thresholds, applied to each recorded decision with the features and score stored with it. Counts how many
+ * new thresholds, applied to each recorded decision with the features and score stored with it. A rule's score
+ * adjustment is applied with the thresholds each decision was made with, to the decisions those thresholds made. Counts how many
  * decisions it would have changed, from which outcome to which, and its precision and recall against the labels
  * known for those transactions (a decision "flagged" when its outcome would be REVIEW or DECLINE).
  */
 public final class Backtest {
-    /** One recorded decision, as the audit trail holds it. {@code fraud}: its label, null when none is known. */
-    public record Row(Transaction tx, float[] features, double score, Outcome recorded, Boolean fraud) {}
+    /**
+     * One recorded decision, as the audit trail holds it. {@code thresholds}: those it was decided with; {@code fraud}:
+     * its label, null when none is known.
+     */
+    public record Row(
+            Transaction tx, float[] features, double score, Thresholds thresholds, Outcome recorded, Boolean fraud) {}
 
     private final RiskRules rule;
     private final Thresholds thresholds;
@@ -43,14 +48,7 @@ public final class Backtest {
     public static Backtest ofRule(RiskRules.Rule candidate) throws RiskRules.InvalidRule {
         RiskRules.compile(candidate.expression());
         RiskRules rules = RiskRules.unguarded();
-        rules.replace(List.of(new RiskRules.Rule(
-                candidate.name(),
-                candidate.version(),
-                candidate.expression(),
-                candidate.action(),
-                candidate.reasonCode(),
-                candidate.priority(),
-                RiskRules.State.ACTIVE)));
+        rules.replace(List.of(candidate.in(RiskRules.State.ACTIVE)));
         return new Backtest(rules, null);
     }
 
@@ -68,6 +66,14 @@ public final class Backtest {
                 held++;
                 if (v.outcome() != null) {
                     now = v.outcome();
+                } else if (v.adjustment() != 0 && !Double.isNaN(r.score())) {
+                    // an adjustment changes a decision the thresholds made (not one a list or a rule made), and
+                    // only where it moves the score across one of them
+                    Outcome base = r.thresholds().apply(r.score());
+                    Outcome adjusted = v.outcome(r.thresholds(), r.score());
+                    if (adjusted != base && r.recorded() == base) {
+                        now = adjusted;
+                    }
                 }
             }
         } else if (!Double.isNaN(r.score())) {

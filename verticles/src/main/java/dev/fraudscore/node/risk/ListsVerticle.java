@@ -39,7 +39,7 @@ public final class ListsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ListsVerticle.class);
     /** The newest version of every rule. */
     private static final String RULES = "SELECT DISTINCT ON (name) name, version, expression, action, reason_code,"
-            + " priority, state FROM risk.rules ORDER BY name, version DESC";
+            + " priority, state, score_adjustment FROM risk.rules ORDER BY name, version DESC";
 
     private static final String NEWEST_CHANGE = "SELECT coalesce(max(id), 0) FROM risk.changes";
     private static final String LOAD = "SELECT id, list, kind, value, reason, expires_at FROM risk.list_entries"
@@ -132,7 +132,8 @@ public final class ListsVerticle extends VerticleBase {
                         RiskRules.Action.valueOf(r.getString("action")),
                         r.getString("reason_code"),
                         r.getInteger("priority"),
-                        RiskRules.State.valueOf(r.getString("state").toUpperCase(Locale.ROOT))));
+                        RiskRules.State.valueOf(r.getString("state").toUpperCase(Locale.ROOT)),
+                        r.getDouble("score_adjustment")));
             }
             // compiling is CPU work (milliseconds a rule): on a worker thread, never on the event loop
             return vertx.executeBlocking(() -> {
@@ -182,8 +183,9 @@ public final class ListsVerticle extends VerticleBase {
         tripped.increment();
         String actor = "guard@" + nodeId;
         pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO risk.rules (name, version, expression, action,"
-                                + " reason_code, priority, state, changed_by) SELECT name, version + 1, expression, action,"
-                                + " reason_code, priority, 'shadow', $3 FROM risk.rules WHERE name = $1 AND version = $2"
+                                + " reason_code, priority, state, changed_by, score_adjustment) SELECT name, version + 1,"
+                                + " expression, action, reason_code, priority, 'shadow', $3, score_adjustment"
+                                + " FROM risk.rules WHERE name = $1 AND version = $2"
                                 + " AND NOT EXISTS (SELECT 1 FROM risk.rules WHERE name = $1 AND version > $2)"
                                 + " RETURNING version")
                         .execute(Tuple.of(rule.name(), rule.version(), actor))

@@ -51,7 +51,8 @@ public final class RiskRoutes implements RouteMount {
     private static final Pattern RULE_NAME = Pattern.compile("[a-z0-9_\\-]{1,64}");
     private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,64}");
     private static final String RULE = "json_build_object('name', name, 'version', version, 'expression', expression,"
-            + " 'action', action, 'reasonCode', reason_code, 'priority', priority, 'state', state,"
+            + " 'action', action, 'reasonCode', reason_code, 'scoreAdjustment', score_adjustment, 'priority', priority,"
+            + " 'state', state,"
             + " 'changedBy', changed_by, 'changedAt', changed_at)";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:@=+/\\-]{1,128}");
     private static final int MAX_REASON = 500;
@@ -363,7 +364,8 @@ public final class RiskRoutes implements RouteMount {
             }
             RiskRules.State state =
                     parse(RiskRules.State.class, b.getString("state", "shadow"), "state", "active, shadow or disabled");
-            rule = new RiskRules.Rule(name, 0, expression, action, code, (Integer) priority, state);
+            rule = new RiskRules.Rule(
+                    name, 0, expression, action, code, (Integer) priority, state, scoreAdjustment(b, "", action));
         } catch (ValidationException e) {
             HttpErrors.respond(ctx, e);
             return;
@@ -373,7 +375,8 @@ public final class RiskRoutes implements RouteMount {
                     new ValidationException(
                             "body",
                             "type",
-                            "expression, action, reasonCode and state are" + " strings, priority a whole number"));
+                            "expression, action, reasonCode and state are strings, priority a whole number,"
+                                    + " scoreAdjustment a number"));
             return;
         }
         try {
@@ -397,17 +400,18 @@ public final class RiskRoutes implements RouteMount {
                                     : prev.iterator().next().getJsonObject(0);
                             int version = before == null ? 1 : before.getInteger("version") + 1;
                             return conn.preparedQuery("INSERT INTO risk.rules (name, version, expression, action,"
-                                            + " reason_code, priority, state, changed_by) VALUES ($1, $2, $3, $4, $5,"
-                                            + " $6, $7, $8) RETURNING " + RULE)
+                                            + " reason_code, priority, state, changed_by, score_adjustment) VALUES ($1,"
+                                            + " $2, $3, $4, $5, $6, $7, $8, $9) RETURNING " + RULE)
                                     .execute(Tuple.of(
-                                            name,
-                                            version,
-                                            rule.expression(),
-                                            rule.action().name(),
-                                            rule.reasonCode(),
-                                            rule.priority(),
-                                            rule.state().wire(),
-                                            actor))
+                                                    name,
+                                                    version,
+                                                    rule.expression(),
+                                                    rule.action().name(),
+                                                    rule.reasonCode(),
+                                                    rule.priority(),
+                                                    rule.state().wire(),
+                                                    actor)
+                                            .addDouble(rule.scoreAdjustment()))
                                     .compose(rows -> {
                                         JsonObject after =
                                                 rows.iterator().next().getJsonObject(0);
@@ -433,7 +437,8 @@ public final class RiskRoutes implements RouteMount {
     /** The recorded decisions of a time range, with the names of their features and their labels. */
     private static final String HISTORY = "SELECT d.transaction_id, d.card_id, d.terminal_id, d.amount, d.currency,"
             + " d.event_time, d.customer_id, d.device_id, host(d.ip_address) AS ip, d.mcc, d.country, d.channel, d.score,"
-            + " d.decision, d.feature_values, s.names, l.fraud FROM audit.decisions d"
+            + " d.review_threshold, d.decline_threshold, d.decision, d.feature_values, s.names, l.fraud"
+            + " FROM audit.decisions d"
             + " LEFT JOIN audit.feature_sets s ON s.key = d.feature_set"
             + " LEFT JOIN audit.labels l ON l.transaction_id = d.transaction_id AND l.client = d.client"
             + " WHERE d.event_time >= $1 AND d.event_time < $2 AND NOT d.degraded";
@@ -471,9 +476,10 @@ public final class RiskRoutes implements RouteMount {
                         "rule.action",
                         "APPROVE, REVIEW, DECLINE or NONE");
                 String code = rule.getString("reasonCode", "BACKTEST");
+                double adjustment = scoreAdjustment(rule, "rule.", action);
                 try {
-                    test = Backtest.ofRule(
-                            new RiskRules.Rule("backtest", 0, expression, action, code, 0, RiskRules.State.ACTIVE));
+                    test = Backtest.ofRule(new RiskRules.Rule(
+                            "backtest", 0, expression, action, code, 0, RiskRules.State.ACTIVE, adjustment));
                 } catch (RiskRules.InvalidRule e) {
                     HttpErrors.respond(
                             ctx,
@@ -542,8 +548,31 @@ public final class RiskRoutes implements RouteMount {
                         r.getString("channel")),
                 Backtest.features(names == null ? null : List.of(names), stored),
                 score == null ? Double.NaN : score,
+                new Thresholds(r.getDouble("review_threshold"), r.getDouble("decline_threshold")),
                 Outcome.valueOf(r.getString("decision")),
                 r.getBoolean("fraud"));
+    }
+
+    /**
+     * A rule's {@code scoreAdjustment} (default 0): a finite number -1..1, and not 0 only for a rule with action NONE
+     * (a rule with an action sets the outcome itself). {@code prefix}: where the rule is in the body, for the error.
+     */
+    private static double scoreAdjustment(JsonObject rule, String prefix, RiskRules.Action action) {
+        Object v = rule.getValue("scoreAdjustment", 0);
+        if (!(v instanceof Number n) || !(n.doubleValue() >= -1 && n.doubleValue() <= 1)) {
+            throw new ValidationException(
+                    prefix + "scoreAdjustment",
+                    "range",
+                    "scoreAdjustment is a number -1..1 added to the model's score");
+        }
+        double adjustment = n.doubleValue();
+        if (adjustment != 0 && action != RiskRules.Action.NONE) {
+            throw new ValidationException(
+                    prefix + "scoreAdjustment",
+                    "action_none",
+                    "only a rule with action NONE adjusts the score (a rule with an action sets the outcome)");
+        }
+        return adjustment;
     }
 
     private static OffsetDateTime time(String s, String field) {

@@ -21,6 +21,7 @@ import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import java.util.ArrayList;
@@ -37,12 +38,14 @@ import java.util.stream.Collectors;
  * Rules in Google's Common Expression Language beside the model: each a typed boolean expression over the
  * transaction ({@code tx.amount}, {@code tx.cardId}, ...), the features the model saw by name ({@code
  * features.card_count_30d}), the model's {@code score} and list membership ({@code listed.block}, {@code
- * listed.allow}), with an action (APPROVE, REVIEW, DECLINE, or NONE: only its reason code), a priority (lower first)
+ * listed.allow}), with an action (APPROVE, REVIEW, DECLINE, or NONE: only its reason code and, if it has one, a score adjustment),
+ * a priority (lower first)
  * and a state: {@code active} (acts), {@code shadow} (evaluated and recorded, never acts), {@code disabled}. A rule is
  * compiled and type-checked once per version, when it is saved and when a node loads it, never per decision. On a
  * decision the first active rule (by priority) whose expression holds and that has an action sets the outcome; every
- * active rule that holds adds its reason code, every shadow rule that holds adds {@code SHADOW_} and its code (the
- * reason's value is the rule's version). An expression that fails at run time (an optional field the transaction does not have: test it with {@code
+ * active rule that holds adds its reason code and its score adjustment (the thresholds see the model's score plus
+ * the adjustments when no rule set the outcome), every shadow rule that holds adds {@code SHADOW_} and its code (the
+ * reason's value is the rule's version, its contribution the rule's score adjustment). An expression that fails at run time (an optional field the transaction does not have: test it with {@code
  * has(tx.customerId)}) does not hold.
  */
 public final class RiskRules {
@@ -67,9 +70,48 @@ public final class RiskRules {
         }
     }
 
-    /** A rule version as stored. */
+    /**
+     * A rule version as stored. {@code scoreAdjustment}: for a rule with action NONE, what it adds to the model's
+     * score (-1..1) before the thresholds are applied when it holds; 0 for every other rule.
+     */
     public record Rule(
-            String name, int version, String expression, Action action, String reasonCode, int priority, State state) {}
+            String name,
+            int version,
+            String expression,
+            Action action,
+            String reasonCode,
+            int priority,
+            State state,
+            double scoreAdjustment) {
+        public Rule {
+            if (!(scoreAdjustment >= -1 && scoreAdjustment <= 1) || (scoreAdjustment != 0 && action != Action.NONE)) {
+                throw new IllegalArgumentException(
+                        "a score adjustment is -1..1, and only a rule with action NONE has one: " + name);
+            }
+        }
+
+        /** A rule without a score adjustment. */
+        public Rule(
+                String name,
+                int version,
+                String expression,
+                Action action,
+                String reasonCode,
+                int priority,
+                State state) {
+            this(name, version, expression, action, reasonCode, priority, state, 0);
+        }
+
+        /** Whether it can change an outcome when it holds: an action, or a score adjustment. */
+        boolean acts() {
+            return action != Action.NONE || scoreAdjustment != 0;
+        }
+
+        /** The same rule in another state. */
+        public Rule in(State other) {
+            return new Rule(name, version, expression, action, reasonCode, priority, other, scoreAdjustment);
+        }
+    }
 
     /** A rule whose expression did not compile: where and why. */
     public static final class InvalidRule extends Exception {
@@ -91,9 +133,23 @@ public final class RiskRules {
         }
     }
 
-    /** What the rules did to one decision: the outcome they set (null: none) and the reasons they add. */
-    public record Verdict(Outcome outcome, List<Reason> reasons) {
-        static final Verdict NONE = new Verdict(null, List.of());
+    /**
+     * What the rules did to one decision: the outcome they set (null: none), the sum of the score adjustments of the
+     * active rules that held (applied only when no rule set the outcome) and the reasons they add.
+     */
+    public record Verdict(Outcome outcome, double adjustment, List<Reason> reasons) {
+        static final Verdict NONE = new Verdict(null, 0, List.of());
+
+        /**
+         * The outcome of a decision the rules saw, when no list decided it: the rule's, else the thresholds applied to
+         * the model's score plus the adjustments (held to 0..1).
+         */
+        public Outcome outcome(Thresholds thresholds, double score) {
+            if (outcome != null) {
+                return outcome;
+            }
+            return thresholds.apply(adjustment == 0 ? score : Math.min(1, Math.max(0, score + adjustment)));
+        }
     }
 
     /** What a rule may read of the transaction, typed: a field that does not exist or a wrong type is refused. */
@@ -221,7 +277,7 @@ public final class RiskRules {
 
         /** Counts one evaluation; true when this one trips the guard. */
         boolean count(boolean holds) {
-            if (guardWindow == 0 || rule.state() != State.ACTIVE || rule.action() == Action.NONE || tripped) {
+            if (guardWindow == 0 || rule.state() != State.ACTIVE || !rule.acts() || tripped) {
                 return false;
             }
             if (holds) {
@@ -305,6 +361,7 @@ public final class RiskRules {
         }
         Input vars = new Input(tx, features, score, listed);
         Outcome outcome = null;
+        double adjustment = 0;
         List<Reason> reasons = null;
         for (Compiled c : in) {
             boolean holds = c.holds(vars);
@@ -318,16 +375,18 @@ public final class RiskRules {
             if (reasons == null) {
                 reasons = new ArrayList<>(2);
             }
+            // the reason's value is the rule's version, its contribution the rule's score adjustment
             if (r.state() == State.SHADOW || c.tripped) {
-                reasons.add(new Reason("SHADOW_" + r.reasonCode(), r.version(), 0));
+                reasons.add(new Reason("SHADOW_" + r.reasonCode(), r.version(), r.scoreAdjustment()));
                 continue;
             }
-            reasons.add(new Reason(r.reasonCode(), r.version(), 0));
+            reasons.add(new Reason(r.reasonCode(), r.version(), r.scoreAdjustment()));
+            adjustment += r.scoreAdjustment();
             if (outcome == null && r.action() != Action.NONE) {
                 outcome = r.action().outcome();
             }
         }
-        return reasons == null ? Verdict.NONE : new Verdict(outcome, reasons);
+        return reasons == null ? Verdict.NONE : new Verdict(outcome, adjustment, reasons);
     }
 
     static boolean holds(CelRuntime.Program program, CelVariableResolver vars) {

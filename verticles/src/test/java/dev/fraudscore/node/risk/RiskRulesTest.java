@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.fraudscore.domain.Channel;
 import dev.fraudscore.domain.Outcome;
 import dev.fraudscore.domain.Reason;
+import dev.fraudscore.domain.Thresholds;
 import dev.fraudscore.domain.Transaction;
 import dev.fraudscore.features.Feature;
 import dev.fraudscore.node.risk.RiskRules.Action;
@@ -125,12 +126,81 @@ class RiskRulesTest {
 
         Backtest all = Backtest.ofRule(new Rule("all", 1, "true", Action.DECLINE, "ALL", 1, State.SHADOW));
         for (int i = 0; i < 3 * RiskRules.GUARD_WINDOW; i++) {
-            all.add(new Backtest.Row(BIG, null, 0.1, Outcome.APPROVE, null));
+            all.add(new Backtest.Row(BIG, null, 0.1, THRESHOLDS, Outcome.APPROVE, null));
         }
         assertEquals(
                 3 * RiskRules.GUARD_WINDOW,
                 all.result().getJsonObject("changes").getInteger("APPROVE->DECLINE"),
                 "a backtest counts every decision the rule changes, however many");
+    }
+
+    private static final Thresholds THRESHOLDS = new Thresholds(0.5, 0.9);
+
+    @Test
+    void scoreAdjustmentsOfActiveRulesMoveTheScoreTheThresholdsSeeShadowOnesAreOnlyRecorded() {
+        RiskRules rules = new RiskRules();
+        rules.replace(List.of(
+                new Rule("foreign", 2, "tx.country == 'FR'", Action.NONE, "FOREIGN", 5, State.ACTIVE, 0.25),
+                new Rule("night", 1, "tx.hour < 6", Action.NONE, "NIGHT", 6, State.ACTIVE, 0.1),
+                new Rule("trusted", 1, "tx.mcc == '5411'", Action.NONE, "GROCERY", 7, State.SHADOW, -0.5)));
+        RiskRules.Verdict v = rules.evaluate(BIG, null, 0.2, null);
+        assertNull(v.outcome(), "no rule with an action");
+        assertEquals(0.35, v.adjustment(), 1e-9, "the active rules' adjustments add up; the shadow rule's does not");
+        assertEquals(Outcome.APPROVE, THRESHOLDS.apply(0.2), "the model's score alone approves");
+        assertEquals(Outcome.REVIEW, v.outcome(THRESHOLDS, 0.2), "0.2 + 0.35 is past the review threshold");
+        assertEquals(Outcome.DECLINE, v.outcome(THRESHOLDS, 0.8), "held to 1 at most, past decline");
+        assertEquals(
+                List.of(0.25, 0.1, -0.5),
+                v.reasons().stream().map(Reason::contribution).toList(),
+                "each rule's adjustment is its reason's contribution");
+        assertEquals("SHADOW_GROCERY", v.reasons().get(2).code());
+        assertEquals(THRESHOLDS.apply(Double.NaN), v.outcome(THRESHOLDS, Double.NaN), "no score: nothing to adjust");
+
+        RiskRules.Verdict acted = new RiskRules.Verdict(Outcome.DECLINE, -1, List.of());
+        assertEquals(Outcome.DECLINE, acted.outcome(THRESHOLDS, 0.1), "a rule's action wins over adjustments");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Rule("x", 1, "true", Action.REVIEW, "X", 1, State.ACTIVE, 0.2),
+                "an adjustment only on a rule with action NONE");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Rule("x", 1, "true", Action.NONE, "X", 1, State.ACTIVE, 1.5),
+                "-1..1");
+    }
+
+    @Test
+    void theGuardStopsARuleThatAdjustsMostScoresAndABacktestCountsOnlyTheDecisionsItsAdjustmentMoves()
+            throws Exception {
+        RiskRules rules = new RiskRules(20, 0.5);
+        List<Rule> tripped = new java.util.ArrayList<>();
+        rules.onTrip(tripped::add);
+        rules.replace(List.of(
+                new Rule("tag", 1, "true", Action.NONE, "TAG", 1, State.ACTIVE),
+                new Rule("push", 1, "true", Action.NONE, "PUSH", 2, State.ACTIVE, 0.6)));
+        for (int i = 0; i < 20; i++) {
+            rules.evaluate(BIG, null, 0.1, null);
+        }
+        assertEquals(
+                List.of("push"),
+                tripped.stream().map(Rule::name).toList(),
+                "an adjustment can change outcomes, so the guard watches it; a code-only rule cannot");
+        assertEquals(0, rules.evaluate(BIG, null, 0.1, null).adjustment(), "stopped: no longer adjusts here");
+
+        Backtest test =
+                Backtest.ofRule(new Rule("up", 1, "tx.amount > 100.0", Action.NONE, "UP", 1, State.SHADOW, 0.3));
+        test.add(new Backtest.Row(BIG, null, 0.1, THRESHOLDS, Outcome.APPROVE, null)); // 0.4: still APPROVE
+        test.add(new Backtest.Row(BIG, null, 0.3, THRESHOLDS, Outcome.APPROVE, true)); // 0.6: REVIEW
+        test.add(new Backtest.Row(BIG, null, 0.7, THRESHOLDS, Outcome.REVIEW, false)); // 1.0: DECLINE
+        test.add(new Backtest.Row(at(3), null, 0.45, THRESHOLDS, Outcome.APPROVE, null)); // 10.00: does not hold
+        test.add(new Backtest.Row(BIG, null, 0.3, THRESHOLDS, Outcome.DECLINE, null)); // declined by a list: kept
+        test.add(new Backtest.Row(BIG, null, Double.NaN, THRESHOLDS, Outcome.APPROVE, null)); // degraded: kept
+        var r = test.result();
+        assertEquals(5, r.getInteger("ruleHeld"));
+        assertEquals(2, r.getInteger("changed"), r.encode());
+        assertEquals(1, r.getJsonObject("changes").getInteger("APPROVE->REVIEW"));
+        assertEquals(1, r.getJsonObject("changes").getInteger("REVIEW->DECLINE"));
+        assertEquals(0.5, r.getDouble("precision"), "flagged: the fraud and the genuine one");
+        assertEquals(1.0, r.getDouble("recall"));
     }
 
     private static Transaction at(int hour) {

@@ -100,7 +100,10 @@ public class RulesBench {
         return policy.scored(txs[i], scores[i], features[i], timings, now);
     }
 
-    /** Ten kinds of rule a risk team writes, five variants each: all active, most with an action. */
+    /**
+     * Ten kinds of rule a risk team writes, five variants each: all active, most with an action, five adjusting the
+     * score.
+     */
     static List<Rule> rules50() {
         String[] countries = {"NG", "RU", "BR", "VN", "PK"};
         List<Rule> out = new ArrayList<>();
@@ -113,7 +116,7 @@ public class RulesBench {
                     out,
                     "tx.country == '%s' && tx.amount > %d.0".formatted(countries[v], 500 + 100 * v),
                     Action.REVIEW));
-            out.add(rule(out, "tx.mcc in ['7995', '5967', '%d']".formatted(4829 + v), Action.NONE));
+            out.add(rule(out, "tx.mcc in ['7995', '5967', '%d']".formatted(4829 + v), Action.NONE, 0.1));
             out.add(rule(
                     out,
                     "features.card_amount_1h > %d.0 && features.card_count_1h >= 5.0".formatted(2_000 + 500 * v),
@@ -135,8 +138,12 @@ public class RulesBench {
     }
 
     private static Rule rule(List<Rule> before, String expression, Action action) {
+        return rule(before, expression, action, 0);
+    }
+
+    private static Rule rule(List<Rule> before, String expression, Action action, double scoreAdjustment) {
         int n = before.size();
-        return new Rule("rule_" + n, 1, expression, action, "RULE_" + n, n, RiskRules.State.ACTIVE);
+        return new Rule("rule_" + n, 1, expression, action, "RULE_" + n, n, RiskRules.State.ACTIVE, scoreAdjustment);
     }
 
     /** 100,000 entries: cards, terminals, customers, devices, IP addresses and CIDR ranges, blocks and allows. */
