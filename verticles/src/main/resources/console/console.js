@@ -416,13 +416,20 @@ pages.lists = async () => {
     <div class="panel"><h2>Import CSV</h2><form id="import"><label>list,kind,value,reason[,expiresAt] per line
       <textarea name="csv" rows="4" placeholder="block,card,card_tok_1,reported stolen"></textarea></label>
       <div class="actions"><button>Import</button></div></form><p class="field-error" id="import-error"></p><p id="import-result" class="muted"></p></div></div>
+    <div class="panel" id="edit-panel" hidden><h2>Change entry #<span id="edit-id"></span> <span id="edit-what" class="muted"></span></h2><form id="edit" class="filters">
+      <label>Reason<input name="reason" size="28"></label>
+      <label>Expires (empty: never)<input name="expiresAt" placeholder="2026-12-31T00:00:00Z"></label>
+      <button>Save</button><button type="button" class="secondary" id="edit-cancel">Cancel</button></form><p class="field-error" id="edit-error"></p></div>
     <div class="panel"><h2>In force</h2><table id="entries"><thead><tr><th>#</th><th>List</th><th>Kind</th><th>Value</th><th>Reason</th><th>By</th><th>Added</th><th>Expires</th><th></th></tr></thead><tbody></tbody></table></div>
     <div class="panel"><h2>History</h2><table id="changes"><tbody></tbody></table></div>`;
+  const inForce = new Map();
   const load = () => guarded(async () => {
     const page = await api('/v1/lists?limit=500');
+    inForce.clear();
+    page.items.forEach((e) => inForce.set(String(e.id), e));
     document.querySelector('#entries tbody').innerHTML = page.items.map((e) => `<tr data-entry="${e.id}"><td>${e.id}</td><td>${esc(e.list)}</td><td>${esc(e.kind)}</td><td>${esc(e.value)}</td>
       <td>${esc(e.reason)}</td><td>${esc(e.addedBy)}</td><td>${esc(fmtTime(e.addedAt))}</td><td>${esc(fmtTime(e.expiresAt) || '–')}</td>
-      <td><button class="secondary remove" data-id="${e.id}">Remove</button></td></tr>`).join('') || '<tr><td colspan="9" class="muted">No entries.</td></tr>';
+      <td><button class="secondary edit" data-id="${e.id}">Edit</button> <button class="secondary remove" data-id="${e.id}">Remove</button></td></tr>`).join('') || '<tr><td colspan="9" class="muted">No entries.</td></tr>';
     const changes = await api('/v1/risk/changes?limit=50');
     document.querySelector('#changes tbody').innerHTML = changes.items.map((c) => `<tr><td>${esc(fmtTime(c.at))}</td><td>${esc(c.actor)}</td><td>${esc(c.action)}</td>
       <td class="muted">${esc(c.after ? (c.after.value ? `${c.after.list} ${c.after.kind} ${c.after.value}` : JSON.stringify(c.after)) : '')}</td></tr>`).join('');
@@ -445,9 +452,36 @@ pages.lists = async () => {
       await load();
     } catch (e) { fieldError(out, e); }
   });
+  const panel = document.getElementById('edit-panel');
+  const edit = document.getElementById('edit');
   document.getElementById('entries').addEventListener('click', (ev) => {
+    const e = ev.target.closest('button.edit');
+    if (e) {
+      // an entry's reason and expiry change in place; its list, kind and value are the entry itself
+      const entry = inForce.get(e.dataset.id);
+      document.getElementById('edit-id').textContent = entry.id;
+      document.getElementById('edit-what').textContent = `${entry.list} ${entry.kind} ${entry.value}`;
+      edit.elements.reason.value = entry.reason;
+      edit.elements.expiresAt.value = entry.expiresAt || '';
+      document.getElementById('edit-error').textContent = '';
+      panel.hidden = false;
+      edit.elements.reason.focus();
+      return;
+    }
     const b = ev.target.closest('button.remove');
     if (b) guarded(async () => { await api(`/v1/lists/${b.dataset.id}`, { method: 'DELETE' }); await load(); });
+  });
+  document.getElementById('edit-cancel').addEventListener('click', () => { panel.hidden = true; });
+  edit.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(edit));
+    const out = document.getElementById('edit-error');
+    try {
+      await api(`/v1/lists/${document.getElementById('edit-id').textContent}`, { method: 'PATCH', body: JSON.stringify({ reason: f.reason, expiresAt: f.expiresAt || null }) });
+      out.textContent = '';
+      panel.hidden = true;
+      await load();
+    } catch (e) { fieldError(out, e); }
   });
   await load();
 };

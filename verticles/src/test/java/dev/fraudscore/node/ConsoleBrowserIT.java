@@ -243,6 +243,27 @@ class ConsoleBrowserIT {
                         Duration.ofSeconds(5),
                         50),
                 "the block decides");
+        // its reason and expiry changed from the row: a past expiry is refused beside the form
+        row.findElement(By.cssSelector("button.edit")).click();
+        WebElement edit = visible(By.id("edit"));
+        assertEquals(
+                "block card card_stolen",
+                browser.findElement(By.id("edit-what")).getText().toLowerCase(java.util.Locale.ROOT),
+                "the entry being changed (its heading is drawn in capitals)");
+        WebElement expires = edit.findElement(By.name("expiresAt"));
+        expires.sendKeys("2020-01-01T00:00:00Z");
+        edit.findElement(By.cssSelector("button:not(.secondary)")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-error"), "in_future"));
+        expires.clear();
+        expires.sendKeys("2099-01-01T00:00:00Z");
+        WebElement editReason = edit.findElement(By.name("reason"));
+        editReason.clear();
+        editReason.sendKeys("confirmed by the issuer");
+        edit.findElement(By.cssSelector("button:not(.secondary)")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.xpath("//table[@id='entries']//tr[td[text()='card_stolen']]"), "confirmed by the issuer"));
+        visible(By.xpath("//table[@id='changes']//tr[td[text()='change']][contains(., 'card_stolen')]"));
+        row = visible(By.xpath("//table[@id='entries']//tr[td[text()='card_stolen']]"));
         row.findElement(By.cssSelector("button.remove")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(
                 By.xpath("//table[@id='entries']//tr[td[text()='card_stolen']]")));

@@ -559,6 +559,79 @@ class RiskListsIT {
                 "APPROVE",
                 decide(it.http(), tx("card_exp", "term_exp").put("deviceId", "dev_tmp"))
                         .getString("decision"));
+        assertEquals(
+                0,
+                new JsonObject(send("GET", "/v1/lists?kind=device&value=dev_tmp", null, null)
+                                .body())
+                        .getJsonArray("items")
+                        .size(),
+                "an expired entry is not listed as in force");
+        // and the same value can be listed again (the expired entry is retired, not in the way)
+        add(entry("block", "device", "dev_tmp"));
+        awaitCode(tx("card_exp", "term_exp").put("deviceId", "dev_tmp"), "LIST_BLOCK_DEVICE");
+        assertEquals(
+                "expiry",
+                it.db()
+                        .query(
+                                "SELECT removed_by FROM risk.list_entries WHERE value = 'dev_tmp' AND removed_at IS NOT NULL")
+                        .get(0)
+                        .get("removed_by"));
+    }
+
+    @Test
+    void anEntrysReasonAndExpiryAreChangedInPlaceWithBeforeAndAfterInTheChangeLog() throws Exception {
+        JsonObject added = add(entry("block", "customer", "cust_edit"));
+        long id = added.getLong("id");
+        awaitCode(tx("card_edit", "term_edit").put("customerId", "cust_edit"), "LIST_BLOCK_CUSTOMER");
+        String path = "/v1/lists/" + id;
+
+        HttpResponse<String> past = send("PATCH", path, "application/json", "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
+        assertEquals(400, past.statusCode(), past.body());
+        assertEquals("expiresAt", new JsonObject(past.body()).getString("field"));
+        assertEquals(400, send("PATCH", path, "application/json", "{}").statusCode(), "nothing to change");
+        HttpResponse<String> identity = send("PATCH", path, "application/json", "{\"value\":\"cust_other\"}");
+        assertEquals(400, identity.statusCode(), "list, kind and value are the entry itself: " + identity.body());
+        assertEquals(
+                404,
+                send("PATCH", "/v1/lists/987654321", "application/json", "{\"reason\":\"x\"}")
+                        .statusCode());
+
+        Instant expires = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
+        HttpResponse<String> changed = send(
+                "PATCH",
+                path,
+                "application/json",
+                new JsonObject()
+                        .put("reason", "confirmed by the issuer")
+                        .put("expiresAt", expires.toString())
+                        .encode());
+        assertEquals(200, changed.statusCode(), changed.body());
+        JsonObject after = new JsonObject(changed.body());
+        assertEquals(id, after.getLong("id"), "the same entry");
+        assertEquals("confirmed by the issuer", after.getString("reason"));
+        assertEquals(expires, Instant.parse(after.getString("expiresAt").replace("+00:00", "Z")));
+        JsonObject change = new JsonObject(
+                        send("GET", "/v1/risk/changes?limit=1", null, null).body())
+                .getJsonArray("items")
+                .getJsonObject(0);
+        assertEquals("change", change.getString("action"));
+        assertEquals(Long.toString(id), change.getString("objectId"));
+        assertEquals("test cust_edit", change.getJsonObject("before").getString("reason"));
+        assertNull(change.getJsonObject("before").getValue("expiresAt"));
+        assertEquals("confirmed by the issuer", change.getJsonObject("after").getString("reason"));
+        assertEquals("local-risk", change.getString("actor"));
+
+        // the new expiry is in force on the node: the entry stops matching when it passes
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 200));
+        assertEquals(
+                "APPROVE",
+                decide(it.http(), tx("card_edit", "term_edit").put("customerId", "cust_edit"))
+                        .getString("decision"));
+        assertEquals(
+                404,
+                send("PATCH", path, "application/json", "{\"reason\":\"again\"}")
+                        .statusCode(),
+                "expired: no longer in force");
     }
 
     @Test

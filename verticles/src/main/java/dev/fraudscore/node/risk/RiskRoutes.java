@@ -66,6 +66,12 @@ public final class RiskRoutes implements RouteMount {
                     + " $6::text[]) AS x(l, k, v, r, e)"
                     + " ON CONFLICT (list, kind, value) WHERE removed_at IS NULL DO NOTHING RETURNING " + ENTRY;
 
+    private static final String RETIRE_EXPIRED = "UPDATE risk.list_entries SET removed_at = expires_at, removed_by ="
+            + " 'expiry' WHERE removed_at IS NULL AND expires_at <= now() AND (list, kind, value) IN (SELECT * FROM"
+            + " UNNEST($1::text[], $2::text[], $3::text[]))";
+    /** An entry in force: not removed, not expired. */
+    private static final String IN_FORCE = "removed_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
+
     private final Pool pool;
     private final HazelcastInstance hazelcast;
     private final Access access;
@@ -96,6 +102,12 @@ public final class RiskRoutes implements RouteMount {
                 .handler(access.require(Role.RISK))
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES))
                 .handler(this::importCsv);
+        router.patch(LISTS + "/:id")
+                .consumes("application/json")
+                .handler(access.require(Role.RISK))
+                .handler(json)
+                .handler(contract.validate("changeListEntry"))
+                .handler(this::change);
         router.delete(LISTS + "/:id")
                 .handler(access.require(Role.RISK))
                 .handler(contract.validate("removeListEntry"))
@@ -141,25 +153,36 @@ public final class RiskRoutes implements RouteMount {
             throw new ValidationException(
                     where + "value", "not_a_pan", "value looks like a raw card number; list the card's token");
         }
+        return new NewEntry(l, k, value, reason(reason, where), expiry(expiresAt, where));
+    }
+
+    /** An entry's reason, trimmed: required, at most 500 characters. */
+    private static String reason(String reason, String where) {
         if (reason == null || reason.isBlank()) {
             throw new ValidationException(where + "reason", "required", "every entry needs a reason");
         }
         if (reason.length() > MAX_REASON) {
             throw new ValidationException(where + "reason", "max_length", "reason must be at most 500 characters");
         }
-        OffsetDateTime expires = null;
-        if (expiresAt != null && !expiresAt.isBlank()) {
-            try {
-                expires = OffsetDateTime.parse(expiresAt.trim());
-            } catch (DateTimeParseException e) {
-                throw new ValidationException(
-                        where + "expiresAt", "iso8601", "expiresAt must be an ISO-8601 date-time with an offset");
-            }
-            if (!expires.toInstant().isAfter(Instant.now())) {
-                throw new ValidationException(where + "expiresAt", "in_future", "expiresAt must be in the future");
-            }
+        return reason.trim();
+    }
+
+    /** An entry's expiry: none (null or blank), or an ISO-8601 date-time in the future. */
+    private static OffsetDateTime expiry(String expiresAt, String where) {
+        if (expiresAt == null || expiresAt.isBlank()) {
+            return null;
         }
-        return new NewEntry(l, k, value, reason.trim(), expires);
+        OffsetDateTime expires;
+        try {
+            expires = OffsetDateTime.parse(expiresAt.trim());
+        } catch (DateTimeParseException e) {
+            throw new ValidationException(
+                    where + "expiresAt", "iso8601", "expiresAt must be an ISO-8601 date-time with an offset");
+        }
+        if (!expires.toInstant().isAfter(Instant.now())) {
+            throw new ValidationException(where + "expiresAt", "in_future", "expiresAt must be in the future");
+        }
+        return expires;
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String s, String field, String allowed) {
@@ -179,7 +202,7 @@ public final class RiskRoutes implements RouteMount {
         String value = ctx.queryParams().get("value");
         String after = ctx.queryParams().get("after");
         String limit = ctx.queryParams().get("limit");
-        pool.preparedQuery("SELECT " + ENTRY + ", id FROM risk.list_entries WHERE removed_at IS NULL"
+        pool.preparedQuery("SELECT " + ENTRY + ", id FROM risk.list_entries WHERE " + IN_FORCE
                         + " AND ($1::text IS NULL OR list = $1) AND ($2::text IS NULL OR kind = $2)"
                         + " AND ($3::text IS NULL OR value = $3) AND id > $4 ORDER BY id LIMIT $5")
                 .execute(Tuple.of(
@@ -273,12 +296,70 @@ public final class RiskRoutes implements RouteMount {
                 .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
     }
 
+    /**
+     * Changes an entry in force: its reason and/or its expiry ({@code "expiresAt": null} removes it); the row keeps
+     * its id, the change log keeps before and after, every node reloads.
+     */
+    private void change(RoutingContext ctx) {
+        long id;
+        String reason;
+        boolean newExpiry;
+        OffsetDateTime expires;
+        try {
+            id = entryId(ctx);
+            JsonObject b = ApiBodies.jsonObject(ctx);
+            reason = b.containsKey("reason") ? reason(b.getString("reason"), "") : null;
+            newExpiry = b.containsKey("expiresAt");
+            expires = newExpiry ? expiry(b.getString("expiresAt"), "") : null;
+            if (reason == null && !newExpiry) {
+                throw new ValidationException("body", "required", "give a reason or expiresAt (null: no expiry)");
+            }
+        } catch (ValidationException | ClassCastException e) {
+            HttpErrors.respond(ctx, e instanceof ValidationException v ? v : invalidBody(e));
+            return;
+        }
+        String actor = actor(ctx);
+        pool.withTransaction(conn -> conn.preparedQuery("SELECT " + ENTRY + " FROM risk.list_entries WHERE id = $1 AND "
+                                + IN_FORCE + " FOR UPDATE")
+                        .execute(Tuple.of(id))
+                        .compose(found -> {
+                            if (found.size() == 0) {
+                                return Future.failedFuture(
+                                        Failure.UNKNOWN_LIST_ENTRY.exception("no list entry " + id + " in force"));
+                            }
+                            JsonObject before = found.iterator().next().getJsonObject(0);
+                            return conn.preparedQuery("UPDATE risk.list_entries SET reason = coalesce($2, reason),"
+                                            + " expires_at = CASE WHEN $3 THEN $4 ELSE expires_at END WHERE id = $1"
+                                            + " RETURNING " + ENTRY)
+                                    .execute(Tuple.of(id, reason, newExpiry, expires))
+                                    .compose(rows -> {
+                                        JsonObject after =
+                                                rows.iterator().next().getJsonObject(0);
+                                        return change(conn, actor, id, "change", before, after)
+                                                .map(after);
+                                    });
+                        }))
+                .onSuccess(changed -> {
+                    ListsVerticle.announce(hazelcast);
+                    ctx.json(changed);
+                })
+                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
+    }
+
+    private static long entryId(RoutingContext ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new ValidationException("id", "positive_integer", "an entry id is a whole number");
+        }
+    }
+
     private void remove(RoutingContext ctx) {
         long id;
         try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            HttpErrors.respond(ctx, new ValidationException("id", "positive_integer", "an entry id is a whole number"));
+            id = entryId(ctx);
+        } catch (ValidationException e) {
+            HttpErrors.respond(ctx, e);
             return;
         }
         String actor = actor(ctx);
@@ -600,14 +681,21 @@ public final class RiskRoutes implements RouteMount {
             reasons[i] = e.reason();
             expires[i] = e.expiresAt() == null ? null : e.expiresAt().toString();
         }
-        return conn.preparedQuery(INSERT)
+        // an expired entry is no longer in force: retired first (removed at its expiry, by "expiry"), so that the same
+        // value can be listed again
+        return conn.preparedQuery(RETIRE_EXPIRED)
                 .execute(Tuple.tuple()
                         .addArrayOfString(lists)
                         .addArrayOfString(kinds)
-                        .addArrayOfString(values)
-                        .addArrayOfString(reasons)
-                        .addString(actor)
-                        .addArrayOfString(expires));
+                        .addArrayOfString(values))
+                .compose(retired -> conn.preparedQuery(INSERT)
+                        .execute(Tuple.tuple()
+                                .addArrayOfString(lists)
+                                .addArrayOfString(kinds)
+                                .addArrayOfString(values)
+                                .addArrayOfString(reasons)
+                                .addString(actor)
+                                .addArrayOfString(expires)));
     }
 
     private static Future<Void> change(
