@@ -320,6 +320,15 @@ class RiskListsIT {
                         .statusCode());
     }
 
+    /** {@code POST /v1/rules/backtest} on {@code range} with one candidate: a {@code rule} or {@code thresholds}. */
+    private static HttpResponse<String> backtest(JsonObject range, String kind, JsonObject candidate) throws Exception {
+        return send(
+                "POST",
+                "/v1/rules/backtest",
+                "application/json",
+                range.copy().put(kind, candidate).encode());
+    }
+
     /** The reason with {@code code} in a decision, or null. */
     private static JsonObject reason(JsonObject decision, String code) {
         return decision.getJsonArray("reasons").stream()
@@ -363,18 +372,13 @@ class RiskListsIT {
         JsonObject range = new JsonObject()
                 .put("from", t0.toString())
                 .put("to", t0.plus(10, ChronoUnit.MINUTES).toString());
-        HttpResponse<String> r = send(
-                "POST",
-                "/v1/rules/backtest",
-                "application/json",
-                range.copy()
-                        .put(
-                                "rule",
-                                new JsonObject()
-                                        .put("expression", "tx.amount > 650.0")
-                                        .put("action", "REVIEW")
-                                        .put("reasonCode", "BIG"))
-                        .encode());
+        HttpResponse<String> r = backtest(
+                range,
+                "rule",
+                new JsonObject()
+                        .put("expression", "tx.amount > 650.0")
+                        .put("action", "REVIEW")
+                        .put("reasonCode", "BIG"));
         assertEquals(200, r.statusCode(), r.body());
         JsonObject rule = new JsonObject(r.body());
         assertEquals(10, rule.getLong("decisions"));
@@ -389,19 +393,14 @@ class RiskListsIT {
 
         // the same condition adjusting the score by +1.0 instead: every decision over 650 the thresholds made that
         // was not a DECLINE becomes one
-        HttpResponse<String> adjusted = send(
-                "POST",
-                "/v1/rules/backtest",
-                "application/json",
-                range.copy()
-                        .put(
-                                "rule",
-                                new JsonObject()
-                                        .put("expression", "tx.amount > 650.0")
-                                        .put("action", "NONE")
-                                        .put("scoreAdjustment", 1.0)
-                                        .put("reasonCode", "BIG"))
-                        .encode());
+        HttpResponse<String> adjusted = backtest(
+                range,
+                "rule",
+                new JsonObject()
+                        .put("expression", "tx.amount > 650.0")
+                        .put("action", "NONE")
+                        .put("scoreAdjustment", 1.0)
+                        .put("reasonCode", "BIG"));
         assertEquals(200, adjusted.statusCode(), adjusted.body());
         JsonObject adj = new JsonObject(adjusted.body());
         long notDeclined = java.util.stream.IntStream.rangeClosed(7, 10)
@@ -417,28 +416,18 @@ class RiskListsIT {
         assertEquals(1.0, adj.getDouble("recall"), adj.encode());
         assertEquals(
                 "rule.scoreAdjustment",
-                new JsonObject(send(
-                                        "POST",
-                                        "/v1/rules/backtest",
-                                        "application/json",
-                                        range.copy()
-                                                .put(
-                                                        "rule",
-                                                        new JsonObject()
-                                                                .put("expression", "true")
-                                                                .put("action", "DECLINE")
-                                                                .put("scoreAdjustment", 0.5))
-                                                .encode())
+                new JsonObject(backtest(
+                                        range,
+                                        "rule",
+                                        new JsonObject()
+                                                .put("expression", "true")
+                                                .put("action", "DECLINE")
+                                                .put("scoreAdjustment", 0.5))
                                 .body())
                         .getString("field"));
 
-        HttpResponse<String> t = send(
-                "POST",
-                "/v1/rules/backtest",
-                "application/json",
-                range.copy()
-                        .put("thresholds", new JsonObject().put("review", 0.0).put("decline", 1.0))
-                        .encode());
+        HttpResponse<String> t = backtest(
+                range, "thresholds", new JsonObject().put("review", 0.0).put("decline", 1.0));
         assertEquals(200, t.statusCode(), t.body());
         JsonObject all = new JsonObject(t.body());
         long notReview =
@@ -447,17 +436,8 @@ class RiskListsIT {
         assertEquals(0.6, all.getDouble("precision"), "every labelled decision flagged: 3 frauds of 5");
         assertEquals(1.0, all.getDouble("recall"));
 
-        HttpResponse<String> bad = send(
-                "POST",
-                "/v1/rules/backtest",
-                "application/json",
-                range.copy()
-                        .put(
-                                "rule",
-                                new JsonObject()
-                                        .put("expression", "tx.amount >")
-                                        .put("action", "REVIEW"))
-                        .encode());
+        HttpResponse<String> bad = backtest(
+                range, "rule", new JsonObject().put("expression", "tx.amount >").put("action", "REVIEW"));
         assertEquals(422, bad.statusCode(), bad.body());
         HttpResponse<String> tooLong = send(
                 "POST",

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 /**
  * A candidate change tried on the audit history before it goes live: a rule (as if it were the only active one) or
  * new thresholds, applied to each recorded decision with the features and score stored with it. A rule's score
- * adjustment is applied with the thresholds each decision was made with, to the decisions those thresholds made. Counts how many
- * decisions it would have changed, from which outcome to which, and its precision and recall against the labels
- * known for those transactions (a decision "flagged" when its outcome would be REVIEW or DECLINE).
+ * adjustment is applied with the thresholds each decision was made with, to the decisions those thresholds made.
+ * Counts how many decisions it would have changed, from which outcome to which, and its precision and recall against
+ * the labels known for those transactions (a decision "flagged" when its outcome would be REVIEW or DECLINE).
  */
 public final class Backtest {
     /**

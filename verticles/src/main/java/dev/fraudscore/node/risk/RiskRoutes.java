@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -52,8 +53,7 @@ public final class RiskRoutes implements RouteMount {
     private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,64}");
     private static final String RULE = "json_build_object('name', name, 'version', version, 'expression', expression,"
             + " 'action', action, 'reasonCode', reason_code, 'scoreAdjustment', score_adjustment, 'priority', priority,"
-            + " 'state', state,"
-            + " 'changedBy', changed_by, 'changedAt', changed_at)";
+            + " 'state', state, 'changedBy', changed_by, 'changedAt', changed_at)";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:@=+/\\-]{1,128}");
     private static final int MAX_REASON = 500;
     private static final int MAX_IMPORT_BYTES = 16 << 20;
@@ -242,7 +242,9 @@ public final class RiskRoutes implements RouteMount {
             return;
         }
         String actor = actor(ctx);
-        pool.withTransaction(conn -> insert(conn, List.of(entry), actor).compose(rows -> {
+        announced(
+                ctx,
+                pool.withTransaction(conn -> insert(conn, List.of(entry), actor).compose(rows -> {
                     if (rows.size() == 0) {
                         return Future.failedFuture(Failure.LIST_ENTRY_EXISTS.exception(
                                 "a " + entry.list().wire() + " entry for "
@@ -251,13 +253,8 @@ public final class RiskRoutes implements RouteMount {
                     JsonObject created = rows.iterator().next().getJsonObject(0);
                     return change(conn, actor, created.getLong("id"), "add", null, created)
                             .map(created);
-                }))
-                .onSuccess(created -> {
-                    ListsVerticle.announce(hazelcast);
-                    ctx.response().setStatusCode(201);
-                    ctx.json(created);
-                })
-                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
+                })),
+                b -> 201);
     }
 
     private void importCsv(RoutingContext ctx) {
@@ -282,18 +279,16 @@ public final class RiskRoutes implements RouteMount {
             return;
         }
         String actor = actor(ctx);
-        pool.withTransaction(conn -> insert(conn, entries, actor).compose(rows -> {
+        announced(
+                ctx,
+                pool.withTransaction(conn -> insert(conn, entries, actor).compose(rows -> {
                     JsonObject summary = new JsonObject()
                             .put("received", entries.size())
                             .put("added", rows.size())
                             .put("alreadyInForce", entries.size() - rows.size());
                     return change(conn, actor, 0, "import", null, summary).map(summary);
-                }))
-                .onSuccess(summary -> {
-                    ListsVerticle.announce(hazelcast);
-                    ctx.json(summary);
-                })
-                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
+                })),
+                b -> 200);
     }
 
     /**
@@ -319,13 +314,14 @@ public final class RiskRoutes implements RouteMount {
             return;
         }
         String actor = actor(ctx);
-        pool.withTransaction(conn -> conn.preparedQuery("SELECT " + ENTRY + " FROM risk.list_entries WHERE id = $1 AND "
-                                + IN_FORCE + " FOR UPDATE")
+        announced(
+                ctx,
+                pool.withTransaction(conn -> conn.preparedQuery("SELECT " + ENTRY
+                                + " FROM risk.list_entries WHERE id = $1 AND " + IN_FORCE + " FOR UPDATE")
                         .execute(Tuple.of(id))
                         .compose(found -> {
                             if (found.size() == 0) {
-                                return Future.failedFuture(
-                                        Failure.UNKNOWN_LIST_ENTRY.exception("no list entry " + id + " in force"));
+                                return notInForce(id);
                             }
                             JsonObject before = found.iterator().next().getJsonObject(0);
                             return conn.preparedQuery("UPDATE risk.list_entries SET reason = coalesce($2, reason),"
@@ -338,12 +334,25 @@ public final class RiskRoutes implements RouteMount {
                                         return change(conn, actor, id, "change", before, after)
                                                 .map(after);
                                     });
-                        }))
-                .onSuccess(changed -> {
+                        })),
+                b -> 200);
+    }
+
+    /**
+     * Answers with what a committed change returned ({@code status} of it), after telling every node to reload; a
+     * failure as the store's.
+     */
+    private void announced(RoutingContext ctx, Future<JsonObject> change, ToIntFunction<JsonObject> status) {
+        change.onSuccess(body -> {
                     ListsVerticle.announce(hazelcast);
-                    ctx.json(changed);
+                    ctx.response().setStatusCode(status.applyAsInt(body));
+                    ctx.json(body);
                 })
                 .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
+    }
+
+    private static Future<JsonObject> notInForce(long id) {
+        return Future.failedFuture(Failure.UNKNOWN_LIST_ENTRY.exception("no list entry " + id + " in force"));
     }
 
     private static long entryId(RoutingContext ctx) {
@@ -363,25 +372,22 @@ public final class RiskRoutes implements RouteMount {
             return;
         }
         String actor = actor(ctx);
-        pool.withTransaction(conn -> conn.preparedQuery("UPDATE risk.list_entries SET removed_at = now(),"
+        announced(
+                ctx,
+                pool.withTransaction(conn -> conn.preparedQuery("UPDATE risk.list_entries SET removed_at = now(),"
                                 + " removed_by = $2 WHERE id = $1 AND removed_at IS NULL RETURNING " + ENTRY)
                         .execute(Tuple.of(id, actor))
                         .compose(rows -> {
                             if (rows.size() == 0) {
-                                return Future.failedFuture(
-                                        Failure.UNKNOWN_LIST_ENTRY.exception("no list entry " + id + " in force"));
+                                return notInForce(id);
                             }
                             JsonObject removed = rows.iterator().next().getJsonObject(0);
                             JsonObject before =
                                     removed.copy().putNull("removedAt").putNull("removedBy");
                             return change(conn, actor, id, "remove", before, removed)
                                     .map(removed);
-                        }))
-                .onSuccess(removed -> {
-                    ListsVerticle.announce(hazelcast);
-                    ctx.json(removed);
-                })
-                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
+                        })),
+                b -> 200);
     }
 
     private void changes(RoutingContext ctx) {
@@ -470,7 +476,9 @@ public final class RiskRoutes implements RouteMount {
             return;
         }
         String actor = actor(ctx);
-        pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('rule:' || $1))")
+        announced(
+                ctx,
+                pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('rule:' || $1))")
                         .execute(Tuple.of(name))
                         .compose(v -> conn.preparedQuery("SELECT " + RULE + " FROM risk.rules WHERE name = $1"
                                         + " ORDER BY version DESC LIMIT 1")
@@ -506,13 +514,8 @@ public final class RiskRoutes implements RouteMount {
                                                         after)
                                                 .map(after);
                                     });
-                        }))
-                .onSuccess(saved -> {
-                    ListsVerticle.announce(hazelcast);
-                    ctx.response().setStatusCode(saved.getInteger("version") == 1 ? 201 : 200);
-                    ctx.json(saved);
-                })
-                .onFailure(e -> HttpErrors.respond(ctx, ApiBodies.storeFailure(e, "risk store")));
+                        })),
+                b -> b.getInteger("version") == 1 ? 201 : 200);
     }
 
     /** The recorded decisions of a time range, with the names of their features and their labels. */
