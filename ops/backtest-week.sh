@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How long a backtest takes on a week of handbook traffic (issue 15): against a running node (ops/run.sh), replays
-# the handbook from 2018-07-01 to 2018-07-15 with every label (genuine ones too) fed back 7 days late, so that the
-# first week's decisions are all labelled, then backtests two rules, a score adjustment and a thresholds change on that week
-# (2018-07-01 .. 2018-07-08) and prints each answer with its time. --skip-replay true: the week is already recorded.
+# the handbook from 2018-07-01 to 2018-07-15 with every label (genuine ones too) fed back 7 days late (applied once a
+# minute of event time), so that the first week's decisions are all labelled, then backtests two rules, a score
+# adjustment and a thresholds change on that week (2018-07-01 .. 2018-07-08) and prints each answer with its time.
+# --skip-replay true: the week is already recorded.
 #   ops/backtest-week.sh [--url http://127.0.0.1:8080] [--skip-replay false]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "$skip" != "true" ]; then
-  ops/replay.sh --url "$url" --from 2018-07-01 --to 2018-07-15 --label-delay-days 7 --genuine-labels true --prefix bw \
+  ops/replay.sh --url "$url" --from 2018-07-01 --to 2018-07-15 --label-delay-days 7 --genuine-labels true \
+    --label-every-seconds 60 --prefix bw \
     | tr '\r' '\n' | grep -v '^\[' || true
 fi
 key="Authorization: Bearer ${FRAUD_RISK_KEY:-$(cat var/keys/risk.key)}"

@@ -66,6 +66,10 @@ public final class Replay {
         o.put("concurrency", "32");
         o.put("prefix", "hb");
         o.put("genuine-labels", "false");
+        // 0: each label applied before the first transaction at or after its due time (exact); N: the labels due
+        // are applied once every N seconds of event time (up to N s late), so that with a label per transaction
+        // (--genuine-labels) the HTTP sink does not wait for every transaction in flight before almost each one
+        o.put("label-every-seconds", "0");
         o.put("topic", "transactions");
         o.put("labels-topic", "labels");
         o.put("keys", ""); // empty: FRAUD_API_KEY, else var/keys (ApiKey)
@@ -196,6 +200,8 @@ public final class Replay {
             default -> throw new IllegalArgumentException("--mode is http or kafka");
         };
         LabelSchedule<Tx> schedule = new LabelSchedule<>(Duration.ofDays(Long.parseLong(o.get("label-delay-days"))));
+        long labelEveryMillis = Long.parseLong(o.get("label-every-seconds")) * 1000;
+        long[] nextLabels = {Long.MIN_VALUE};
         URI node = URI.create(o.get("metrics"));
         NodeMetrics before = NodeMetrics.scrape(node);
         long start = System.nanoTime();
@@ -219,9 +225,12 @@ public final class Replay {
                         r.timestamp().toString(),
                         t,
                         r.fraud());
-                List<Tx> due = schedule.due(t);
-                if (!due.isEmpty()) {
-                    sink.labels(due);
+                if (t >= nextLabels[0]) {
+                    List<Tx> due = schedule.due(t);
+                    if (!due.isEmpty()) {
+                        sink.labels(due);
+                    }
+                    nextLabels[0] = labelEveryMillis == 0 ? Long.MIN_VALUE : t + labelEveryMillis;
                 }
                 sink.transaction(tx);
                 if (tx.fraud() == 1 || genuineLabels) {
