@@ -232,7 +232,7 @@ pages.case = async (id) => {
     const d = await api(`/v1/decisions/${encodeURIComponent(c.transactionId)}?client=${encodeURIComponent(c.client)}`);
     main.innerHTML = `<h1>Case #${c.id} ${tag(c.status)}</h1><div class="grid">
       <div class="panel"><h2>Decision</h2>${decisionFacts(d)}</div>
-      <div class="panel"><h2>Why (contributions to the log-odds)</h2><div id="reasons">${reasonsChart(d.reasons)}</div></div>
+      <div class="panel"><h2>Why (the model's contributions to the log-odds; a rule's, its score adjustment)</h2><div id="reasons">${reasonsChart(d.reasons)}</div></div>
       <div class="panel" id="work"><h2>Work the case</h2>${caseActions(c)}</div>
       <div class="panel"><h2>History</h2><table><tbody>${c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.detail || '')}</td></tr>`).join('')}</tbody></table></div>
     </div>`;
@@ -297,7 +297,7 @@ pages.decision = async (id, params) => {
     const t = d.stageMicros || {};
     main.innerHTML = `<h1>Decision ${esc(d.transactionId)} ${tag(d.decision)}</h1><div class="grid">
       <div class="panel"><h2>Decision</h2>${decisionFacts(d)}${d.case ? `<p>Review case <a href="#/case/${d.case.id}">#${d.case.id}</a> ${tag(d.case.status)}</p>` : ''}</div>
-      <div class="panel"><h2>Why (contributions to the log-odds)</h2><div id="reasons">${reasonsChart(d.reasons)}</div></div>
+      <div class="panel"><h2>Why (the model's contributions to the log-odds; a rule's, its score adjustment)</h2><div id="reasons">${reasonsChart(d.reasons)}</div></div>
       <div class="panel"><h2>Stage timings (microseconds)</h2>${bars([{ label: 'idempotency', value: t.idempotency }, { label: 'features', value: t.features }, { label: 'scoring', value: t.scoring }, { label: 'total', value: t.total }].map((x) => Object.assign(x, { color: '#1f5fbf' })), { unit: ' µs' })}</div>
       <div class="panel"><h2>Label history</h2>${labelTable(d.labelHistory)}</div>
       <div class="panel"><h2>Features the model saw</h2><table id="features"><tbody>${features.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${esc(v === null ? '–' : v)}</td></tr>`).join('')}</tbody></table></div>
